@@ -1,0 +1,84 @@
+// Loads a saved configuration file (JSON or YAML) into raw options; unknown keys are errors so that a
+// typo never silently falls back to a default.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { UsageError } from './errors.js';
+import { type RawOptions, type SecnotifyOptions, type ShareTarget, type SourcedRaw, optionSpecs } from './options.js';
+
+/** Keys of the config file beyond the installer's questions: where to act. */
+export const connectionKeys = ['profile', 'region', 'managementProfile', 'managementRoleArn', 'endpointUrl'] as const;
+export type ConnectionKey = (typeof connectionKeys)[number];
+
+export interface LoadedConfig {
+  options: SourcedRaw;
+  connection: Partial<Record<ConnectionKey, string>>;
+}
+
+export function loadConfigFile(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--config: cannot read ${file}: ${(error as Error).message}`, { field: '--config' });
+  }
+  let data: unknown;
+  try {
+    data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new UsageError(
+      `--config: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
+      { field: '--config' },
+    );
+  }
+  if (data === null || data === undefined) data = {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new UsageError(`--config: ${file} must hold a mapping of option names to values.`, { field: '--config' });
+  }
+  const optionKeys = optionSpecs.map((s) => s.key as string);
+  const values: RawOptions = {};
+  const connection: Partial<Record<ConnectionKey, string>> = {};
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (optionKeys.includes(key)) {
+      (values as Record<string, unknown>)[key] = value;
+    } else if ((connectionKeys as readonly string[]).includes(key)) {
+      if (typeof value !== 'string') {
+        throw new UsageError(`${key} (in ${file}): expected a string.`, { field: `${key} (in ${file})` });
+      }
+      connection[key as ConnectionKey] = value;
+    } else {
+      throw new UsageError(
+        `${key} (in ${file}): unknown key; accepted keys are ${[...optionKeys, ...connectionKeys].join(', ')}.`,
+        { field: `${key} (in ${file})` },
+      );
+    }
+  }
+  const sources = Object.fromEntries(Object.keys(values).map((k) => [k, { kind: 'config', file }]));
+  return { options: { values, sources }, connection };
+}
+
+function shareToList(share: ShareTarget[]): string[] {
+  if (share.length === 0) return ['none'];
+  return share.map((t) => (t.kind === 'organization' ? 'org' : t.id));
+}
+
+/** The YAML a `--save-config` writes: the answers, in the same keys `--config` reads. */
+export function configToYaml(options: SecnotifyOptions, connection: Partial<Record<ConnectionKey, string>> = {}): string {
+  const doc: Record<string, unknown> = {
+    ...connection,
+    formatter: options.formatter,
+    timezone: options.timezone,
+    providerName: options.providerName,
+    ...(options.productVersion ? { productVersion: options.productVersion } : {}),
+    launchRole: options.launchRole,
+    principalType: options.principalType,
+    ...(options.idcSubdomain ? { idcSubdomain: options.idcSubdomain } : {}),
+    ...(options.idcRegion ? { idcRegion: options.idcRegion } : {}),
+    principals: options.principals,
+    share: shareToList(options.share),
+    stacksetTargets: options.stacksetTargets,
+    skipRepeatedFindings: options.skipRepeatedFindings,
+    permissionSetName: options.permissionSetName,
+    stackNames: options.stackNames,
+  };
+  return `# secnotify configuration: pass with --config; flags given on the command line win.\n${stringifyYaml(doc)}`;
+}

@@ -1,0 +1,63 @@
+// Test helpers for moto: every test file works in an account of its own, reached the way moto
+// supports several accounts (sts AssumeRole into arn:aws:iam::<account>:role/<any>), so files
+// running in parallel against one server never see each other's buckets, stacks or rules.
+import { randomInt } from 'node:crypto';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { inject } from 'vitest';
+
+export interface MotoAccount {
+  accountId: string;
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Client config for any SDK v3 client: endpoint, region, credentials, path-style S3. */
+  clientConfig: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+    forcePathStyle: boolean;
+  };
+  /** Environment for a child CLI process acting in this account. */
+  env: Record<string, string>;
+}
+
+export function motoEndpoint(): string {
+  return inject('motoEndpoint');
+}
+
+export function randomAccountId(): string {
+  // Avoid moto's default account 123456789012; 12 digits, no leading zero.
+  return String(randomInt(100_000_000_000, 999_999_999_999));
+}
+
+export async function motoAccount(region = 'us-east-1', accountId = randomAccountId()): Promise<MotoAccount> {
+  const endpoint = motoEndpoint();
+  const sts = new STSClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  const assumed = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/secnotify-test`, RoleSessionName: 'test' }),
+  );
+  const c = assumed.Credentials!;
+  const credentials = {
+    accessKeyId: c.AccessKeyId!,
+    secretAccessKey: c.SecretAccessKey!,
+    sessionToken: c.SessionToken!,
+  };
+  return {
+    accountId,
+    endpoint,
+    region,
+    credentials,
+    clientConfig: { endpoint, region, credentials, forcePathStyle: true },
+    env: {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: credentials.sessionToken,
+    },
+  };
+}
