@@ -1,7 +1,7 @@
 // CloudFormation YAML through the `yaml` library: short-form intrinsic tags (!Ref, !Sub, !GetAtt, …)
 // load into their long JSON form ({"Fn::Sub": …}), which is what the renderer edits and what it writes
 // back (long form is valid YAML for CloudFormation, with no custom tags to get wrong).
-import { type Tags, parse, stringify } from 'yaml';
+import { parse, stringify, type Tags } from 'yaml';
 
 const INTRINSICS = [
   'Ref',

@@ -3,10 +3,22 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { UsageError } from './errors.js';
-import { type RawOptions, type SecnotifyOptions, type ShareTarget, type SourcedRaw, optionSpecs } from './options.js';
+import {
+  optionSpecs,
+  type RawOptions,
+  type SecnotifyOptions,
+  type ShareTarget,
+  type SourcedRaw,
+} from './options.js';
 
 /** Keys of the config file beyond the installer's questions: where to act. */
-export const connectionKeys = ['profile', 'region', 'managementProfile', 'managementRoleArn', 'endpointUrl'] as const;
+export const connectionKeys = [
+  'profile',
+  'region',
+  'managementProfile',
+  'managementRoleArn',
+  'endpointUrl',
+] as const;
 export type ConnectionKey = (typeof connectionKeys)[number];
 
 export interface LoadedConfig {
@@ -32,7 +44,9 @@ export function loadConfigFile(file: string): LoadedConfig {
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new UsageError(`--config: ${file} must hold a mapping of option names to values.`, { field: '--config' });
+    throw new UsageError(`--config: ${file} must hold a mapping of option names to values.`, {
+      field: '--config',
+    });
   }
   const optionKeys = optionSpecs.map((s) => s.key as string);
   const values: RawOptions = {};
@@ -62,7 +76,10 @@ function shareToList(share: ShareTarget[]): string[] {
 }
 
 /** The YAML a `--save-config` writes: the answers, in the same keys `--config` reads. */
-export function configToYaml(options: SecnotifyOptions, connection: Partial<Record<ConnectionKey, string>> = {}): string {
+export function configToYaml(
+  options: SecnotifyOptions,
+  connection: Partial<Record<ConnectionKey, string>> = {},
+): string {
   const doc: Record<string, unknown> = {
     ...connection,
     formatter: options.formatter,

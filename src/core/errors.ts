@@ -47,7 +47,10 @@ export interface FailedResource {
 export class DeploymentError extends SecnotifyError {
   readonly exitCode = ExitCode.Failure;
   readonly failedResources: FailedResource[];
-  constructor(message: string, options?: { failedResources?: FailedResource[]; hint?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    options?: { failedResources?: FailedResource[]; hint?: string; cause?: unknown },
+  ) {
     super(message, options);
     this.failedResources = options?.failedResources ?? [];
   }

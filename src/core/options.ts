@@ -111,7 +111,10 @@ export const optionSpecs: OptionSpec[] = [
 ];
 
 /** Where a value came from, for error messages that point at the right place. */
-export type Source = { kind: 'flag' } | { kind: 'config'; file: string } | { kind: 'deployed'; stack: string };
+export type Source =
+  | { kind: 'flag' }
+  | { kind: 'config'; file: string }
+  | { kind: 'deployed'; stack: string };
 
 export interface SourcedRaw {
   values: RawOptions;
@@ -193,9 +196,12 @@ export function parseShare(value: unknown, source?: Source): ShareTarget[] {
   for (const raw of items) {
     const item = raw.toLowerCase();
     if (item === 'none') {
-      throw new UsageError(`--share: "none" cannot be combined with other share targets (${items.join(',')}).`, {
-        field: fieldName('share', source),
-      });
+      throw new UsageError(
+        `--share: "none" cannot be combined with other share targets (${items.join(',')}).`,
+        {
+          field: fieldName('share', source),
+        },
+      );
     }
     if (item === 'org' || item === 'organization' || patterns.organizationId.regex.test(item)) {
       targets.push({ kind: 'organization' });
@@ -222,7 +228,8 @@ function parseStacksetTargets(value: unknown, source?: Source): string[] {
   const items = asList('stacksetTargets', source, value, STACKSET_TARGETS_FORM);
   const isRoot = (i: string) => i === 'root' || patterns.rootId.regex.test(i);
   for (const item of items) {
-    if (!isRoot(item) && !patterns.ouId.regex.test(item)) fail('stacksetTargets', source, item, STACKSET_TARGETS_FORM);
+    if (!isRoot(item) && !patterns.ouId.regex.test(item))
+      fail('stacksetTargets', source, item, STACKSET_TARGETS_FORM);
   }
   if (items.length > 1 && items.some(isRoot)) {
     throw new UsageError(
@@ -282,7 +289,8 @@ export function resolveOptions(...layers: SourcedRaw[]): SecnotifyOptions {
   const given = (k: keyof RawOptions) => values[k] !== undefined;
   const o: SecnotifyOptions = structuredClone(defaultOptions);
 
-  if (given('formatter')) o.formatter = oneOf('formatter', src('formatter'), values.formatter, ['lambda', 'eventbridge']);
+  if (given('formatter'))
+    o.formatter = oneOf('formatter', src('formatter'), values.formatter, ['lambda', 'eventbridge']);
   if (given('timezone')) {
     const form = 'an IANA time zone name such as Europe/Berlin or Australia/Melbourne, or UTC';
     const tz = asString('timezone', src('timezone'), values.timezone, form);
@@ -291,10 +299,20 @@ export function resolveOptions(...layers: SourcedRaw[]): SecnotifyOptions {
     o.timezone = tz;
   }
   if (given('providerName')) {
-    o.providerName = matching('providerName', src('providerName'), values.providerName, patterns.providerName);
+    o.providerName = matching(
+      'providerName',
+      src('providerName'),
+      values.providerName,
+      patterns.providerName,
+    );
   }
   if (given('productVersion')) {
-    const v = asString('productVersion', src('productVersion'), values.productVersion, patterns.productVersion.form);
+    const v = asString(
+      'productVersion',
+      src('productVersion'),
+      values.productVersion,
+      patterns.productVersion.form,
+    );
     o.productVersion =
       v.toLowerCase() === 'auto'
         ? undefined
@@ -308,9 +326,15 @@ export function resolveOptions(...layers: SourcedRaw[]): SecnotifyOptions {
     ]);
   }
   if (given('idcSubdomain')) {
-    o.idcSubdomain = matching('idcSubdomain', src('idcSubdomain'), values.idcSubdomain, patterns.idcSubdomain);
+    o.idcSubdomain = matching(
+      'idcSubdomain',
+      src('idcSubdomain'),
+      values.idcSubdomain,
+      patterns.idcSubdomain,
+    );
   }
-  if (given('idcRegion')) o.idcRegion = matching('idcRegion', src('idcRegion'), values.idcRegion, patterns.region);
+  if (given('idcRegion'))
+    o.idcRegion = matching('idcRegion', src('idcRegion'), values.idcRegion, patterns.region);
   if (given('permissionSetName')) {
     o.permissionSetName = matching(
       'permissionSetName',
@@ -331,9 +355,14 @@ export function resolveOptions(...layers: SourcedRaw[]): SecnotifyOptions {
     o.principals = [o.permissionSetName];
   }
   if (given('share')) o.share = parseShare(values.share, src('share'));
-  if (given('stacksetTargets')) o.stacksetTargets = parseStacksetTargets(values.stacksetTargets, src('stacksetTargets'));
+  if (given('stacksetTargets'))
+    o.stacksetTargets = parseStacksetTargets(values.stacksetTargets, src('stacksetTargets'));
   if (given('skipRepeatedFindings')) {
-    o.skipRepeatedFindings = asBoolean('skipRepeatedFindings', src('skipRepeatedFindings'), values.skipRepeatedFindings);
+    o.skipRepeatedFindings = asBoolean(
+      'skipRepeatedFindings',
+      src('skipRepeatedFindings'),
+      values.skipRepeatedFindings,
+    );
   }
   if (given('stackNames')) o.stackNames = parseStackNames(values.stackNames, src('stackNames'));
 

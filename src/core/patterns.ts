@@ -7,7 +7,10 @@ export interface Pattern {
 }
 
 export const patterns = {
-  organizationId: { regex: /^o-[a-z0-9]{10,32}$/, form: 'o- followed by 10 to 32 lowercase letters or digits' },
+  organizationId: {
+    regex: /^o-[a-z0-9]{10,32}$/,
+    form: 'o- followed by 10 to 32 lowercase letters or digits',
+  },
   rootId: { regex: /^r-[a-z0-9]{4,32}$/, form: 'r- followed by 4 to 32 lowercase letters or digits' },
   ouId: {
     regex: /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/,
@@ -24,7 +27,10 @@ export const patterns = {
     form: 'the subdomain of the AWS access portal URL, e.g. d-abcd123456 or my-alias from https://my-alias.awsapps.com/start',
   },
   iamRoleName: { regex: /^[\w+=,.@-]{1,64}$/, form: '1 to 64 characters of letters, digits and +=,.@_-' },
-  permissionSetName: { regex: /^[\w+=,.@-]{1,32}$/, form: '1 to 32 characters of letters, digits and +=,.@_-' },
+  permissionSetName: {
+    regex: /^[\w+=,.@-]{1,32}$/,
+    form: '1 to 32 characters of letters, digits and +=,.@_-',
+  },
   productVersion: {
     regex: /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/,
     form: 'up to 100 letters, digits and ._+- starting with a letter or digit, no spaces (e.g. v3)',

@@ -38,7 +38,10 @@ export async function motoAccount(region = 'us-east-1', accountId = randomAccoun
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
   const assumed = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/secnotify-test`, RoleSessionName: 'test' }),
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${accountId}:role/secnotify-test`,
+      RoleSessionName: 'test',
+    }),
   );
   const c = assumed.Credentials!;
   const credentials = {

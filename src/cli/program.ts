@@ -1,0 +1,55 @@
+// Commander wiring. Command implementations are imported only when their command runs, so that
+// `secnotify --help` and `--version` load nothing but commander.
+import { Command, Option } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
+import type { CommandContext, GlobalOptions } from './context.js';
+import { addInstallerOptions } from './installer-options.js';
+
+export type CommandModule = {
+  run(ctx: CommandContext, opts: Record<string, unknown>, args: string[]): Promise<void>;
+};
+export type Runner = (load: () => Promise<CommandModule>, cmd: Command, args: string[]) => Promise<void>;
+
+export function buildProgram(runCommand: Runner): Command {
+  const program = new Command('secnotify')
+    .description(
+      'Install, update, check and remove decentralized AWS Security Hub email notifications:\n' +
+        'a Service Catalog product shared across your AWS Organization that workload owners launch to subscribe.',
+    )
+    .version(pkg.version, '-V, --version')
+    .option('--profile <name>', 'AWS profile for the hub account (default: the default credential chain)')
+    .option('--region <region>', 'AWS Region of the hub (default: AWS_REGION or the profile)')
+    .option('--endpoint-url <url>', 'AWS endpoint override, e.g. an emulator (default: AWS_ENDPOINT_URL)')
+    .option('--management-profile <name>', 'AWS profile for the organization management account')
+    .option('--config <file>', 'read options from a JSON or YAML file; flags win over it')
+    .option('-y, --yes', 'answer every confirmation with its default (for CI)', false)
+    .option('--json', 'print one JSON result on stdout; everything else goes to stderr', false)
+    .option('--no-color', 'no colour in output (also NO_COLOR)')
+    .option('--debug', 'print stack traces and AWS request details', false)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false })
+    // Inherited by every subcommand added below: commander's own errors are thrown, not process.exit(1).
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  const action =
+    (load: () => Promise<CommandModule>) =>
+    async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      await runCommand(load, cmd, cmd.args);
+    };
+
+  addInstallerOptions(
+    program
+      .command('render')
+      .description(
+        'write every CloudFormation template and its parameters for the given options (offline, no credentials)',
+      )
+      .requiredOption('--out <dir>', 'folder to write the templates and parameter files into'),
+  ).action(action(() => import('./commands/render.js')));
+
+  return program;
+}
+
+export type { GlobalOptions };
+export { Option };
