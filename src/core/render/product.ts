@@ -1,0 +1,135 @@
+// Renders the product template (templates/product.yaml) for one installation: keeps the formatter mode's
+// resources, writes the installer's choices into the parsed template (never by text substitution), inlines
+// the bundled Lambda formatter, and hashes the result so that a changed template gets a new version.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CfnTemplate, dumpCfnYaml, parseCfnYaml } from '../cfn-yaml.js';
+import { identityCenterLinks, type SecnotifyOptions } from '../options.js';
+import { emailListPattern } from '../patterns.js';
+import { packageRoot, readTemplate } from './templates-dir.js';
+
+/** Conditional SNS subscriptions in the template: the most addresses one launch can name. */
+export const MAX_EMAIL_ADDRESSES = 10;
+
+/** CloudFormation's limit for a template body read from S3 (TemplateURL). */
+export const MAX_TEMPLATE_BYTES = 1_000_000;
+
+/** CloudFormation zips Code.ZipFile itself; the zipped file may not exceed 4 MB. Plain text bounds it safely. */
+export const MAX_INLINE_CODE_BYTES = 4_000_000;
+
+const LAMBDA_ONLY = [
+  'FormatterLogGroup',
+  'FormatterRole',
+  'FormatterFunction',
+  'AsffFormatterPermission',
+  'OcsfFormatterPermission',
+];
+const EVENTBRIDGE_ONLY = ['NotificationTopicPolicy'];
+const RULES = ['AsffFindingRule', 'OcsfFindingRule'];
+const TARGET_ID = { lambda: 'formatter-lambda', eventbridge: 'email-topic' } as const;
+
+export interface RenderedProduct {
+  body: string;
+  template: CfnTemplate;
+  sha256: string;
+}
+
+/**
+ * The email-list expression of the CLI, for CloudFormation: at most MAX_EMAIL_ADDRESSES addresses, and only
+ * spaces around the commas (the template strips spaces before splitting; a tab would reach SNS).
+ */
+export function productEmailPattern(): string {
+  const tail = ')*$';
+  if (!emailListPattern.endsWith(tail)) {
+    throw new Error('emailListPattern changed shape: update productEmailPattern to cap the address count.');
+  }
+  return `${emailListPattern.slice(0, -tail.length)}){0,${MAX_EMAIL_ADDRESSES - 1}}$`.replaceAll(
+    String.raw`\s*`,
+    ' *',
+  );
+}
+
+/** The bundled formatter (dist/lambda/index.js) as text. */
+export function loadLambdaBundle(): string {
+  const file = join(packageRoot(), 'dist', 'lambda', 'index.js');
+  if (!existsSync(file)) {
+    throw new Error(`the Lambda formatter bundle ${file} is missing: run \`npm run build\` first.`);
+  }
+  return readFileSync(file, 'utf8');
+}
+
+function resource(template: CfnTemplate, id: string) {
+  const r = template.Resources[id];
+  if (!r) throw new Error(`templates/product.yaml has no resource ${id}`);
+  return r;
+}
+
+function props(template: CfnTemplate, id: string): Record<string, unknown> {
+  const r = resource(template, id);
+  r.Properties ??= {};
+  return r.Properties;
+}
+
+function removeParameter(template: CfnTemplate, name: string): void {
+  delete template.Parameters?.[name];
+  const iface = template.Metadata?.['AWS::CloudFormation::Interface'] as
+    | { ParameterGroups?: { Parameters: string[] }[]; ParameterLabels?: Record<string, unknown> }
+    | undefined;
+  for (const group of iface?.ParameterGroups ?? [])
+    group.Parameters = group.Parameters.filter((p) => p !== name);
+  delete iface?.ParameterLabels?.[name];
+}
+
+export function renderProductTemplate(
+  options: SecnotifyOptions,
+  input: { lambdaCode?: string },
+): RenderedProduct {
+  const template = parseCfnYaml(readTemplate('product.yaml'));
+  const lambda = options.formatter === 'lambda';
+  const links = identityCenterLinks(options);
+
+  const emails = template.Parameters?.EmailAddresses;
+  if (!emails) throw new Error('templates/product.yaml has no EmailAddresses parameter');
+  emails.AllowedPattern = productEmailPattern();
+
+  for (const id of lambda ? EVENTBRIDGE_ONLY : LAMBDA_ONLY) {
+    resource(template, id);
+    delete template.Resources[id];
+  }
+  for (const id of RULES) {
+    const p = props(template, id);
+    const keep = TARGET_ID[options.formatter];
+    p.Targets = (p.Targets as { Id: string }[]).filter((t) => t.Id === keep);
+    if ((p.Targets as unknown[]).length !== 1) throw new Error(`${id} has no target ${keep}`);
+  }
+
+  if (lambda) {
+    const code = input.lambdaCode ?? loadLambdaBundle();
+    if (Buffer.byteLength(code) > MAX_INLINE_CODE_BYTES) {
+      throw new Error(
+        `the Lambda bundle is ${Buffer.byteLength(code)} bytes; inline code must stay under 4 MB.`,
+      );
+    }
+    const fn = props(template, 'FormatterFunction');
+    fn.Code = { ZipFile: code };
+    const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    env.TIME_ZONE = options.timezone;
+    env.SKIP_REPEATED_FINDINGS = options.skipRepeatedFindings ? 'true' : 'false';
+    if (links) {
+      env.IDC_SUBDOMAIN = options.idcSubdomain;
+    } else {
+      delete env.IDC_SUBDOMAIN;
+      delete env.IDC_PERMISSION_SET;
+    }
+    if (!options.launchRole) delete props(template, 'FormatterRole').PermissionsBoundary;
+  }
+  if (!links) removeParameter(template, 'PermissionSet');
+
+  const body = dumpCfnYaml(template);
+  const bytes = Buffer.byteLength(body);
+  if (bytes > MAX_TEMPLATE_BYTES) {
+    throw new Error(`the rendered product template is ${bytes} bytes; CloudFormation accepts at most 1 MB.`);
+  }
+  return { body, template, sha256: createHash('sha256').update(body).digest('hex') };
+}
