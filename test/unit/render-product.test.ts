@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultOptions, type SecnotifyOptions } from '../../src/core/options.js';
+import {
+  loadLambdaBundle,
+  MAX_EMAIL_ADDRESSES,
+  productEmailPattern,
+  renderProductTemplate,
+} from '../../src/core/render/product.js';
+import { packageRoot } from '../../src/core/render/templates-dir.js';
+
+const stub = 'exports.handler = async () => "stub formatter";';
+const lambda = (o: Partial<SecnotifyOptions> = {}) =>
+  renderProductTemplate({ ...defaultOptions, ...o }, { lambdaCode: stub });
+const eventbridge = () => renderProductTemplate({ ...defaultOptions, formatter: 'eventbridge' }, {});
+const types = (r: ReturnType<typeof lambda>) => Object.values(r.template.Resources).map((x) => x.Type);
+
+describe('renderProductTemplate', () => {
+  it('lambda mode carries the function with the given code, its role, log group, and the env vars', () => {
+    const r = lambda({ timezone: 'Europe/Berlin', skipRepeatedFindings: false });
+    const fn = r.template.Resources.FormatterFunction!.Properties!;
+    expect((fn.Code as { ZipFile: string }).ZipFile).toBe(stub);
+    expect(fn.Runtime).toBe('nodejs24.x');
+    expect(fn.Handler).toBe('index.handler');
+    expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toEqual({
+      SNS_TOPIC_ARN: { Ref: 'NotificationTopic' },
+      TIME_ZONE: 'Europe/Berlin',
+      SKIP_REPEATED_FINDINGS: 'false',
+    });
+    expect(types(r)).toEqual(
+      expect.arrayContaining(['AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::Lambda::Permission']),
+    );
+    expect(r.template.Resources.NotificationTopicPolicy).toBeUndefined();
+    for (const id of ['AsffFindingRule', 'OcsfFindingRule']) {
+      const targets = r.template.Resources[id]!.Properties!.Targets as {
+        Id: string;
+        InputTransformer?: unknown;
+      }[];
+      expect(targets.map((t) => t.Id)).toEqual(['formatter-lambda']);
+    }
+    expect(r.body).toContain('stub formatter');
+  });
+
+  it('eventbridge mode creates no Lambda and no IAM, and sends through the topic with an input transformer', () => {
+    const r = eventbridge();
+    expect(
+      types(r).filter(
+        (t) => t.startsWith('AWS::Lambda') || t.startsWith('AWS::IAM') || t.startsWith('AWS::Logs'),
+      ),
+    ).toEqual([]);
+    expect(r.template.Resources.NotificationTopicPolicy).toBeDefined();
+    const targets = r.template.Resources.AsffFindingRule!.Properties!.Targets as {
+      Id: string;
+      InputTransformer?: unknown;
+    }[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0]!.InputTransformer).toBeDefined();
+    expect(r.template.Parameters?.PermissionSet).toBeUndefined();
+  });
+
+  it('puts the permissions boundary on the role only when the launch role is used', () => {
+    const withBoundary = lambda({ launchRole: true }).template.Resources.FormatterRole!.Properties!;
+    expect(withBoundary.PermissionsBoundary).toEqual({
+      'Fn::Sub':
+        'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/SecurityHubNotificationsServiceCatalogPermissionBoundary',
+    });
+    expect(
+      lambda({ launchRole: false }).template.Resources.FormatterRole!.Properties!.PermissionsBoundary,
+    ).toBeUndefined();
+  });
+
+  it('asks for the permission set and passes the subdomain only with Identity Center links', () => {
+    const linked = lambda({ idcSubdomain: 'd-abcd123456' }).template;
+    expect(linked.Parameters?.PermissionSet).toBeDefined();
+    const vars = (
+      linked.Resources.FormatterFunction!.Properties!.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(vars.IDC_SUBDOMAIN).toBe('d-abcd123456');
+    expect(vars.IDC_PERMISSION_SET).toEqual({ Ref: 'PermissionSet' });
+    const groups = (
+      linked.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: { Parameters: string[] }[] }
+    ).ParameterGroups;
+    expect(groups[0]!.Parameters).toContain('PermissionSet');
+
+    const plain = lambda().template;
+    expect(plain.Parameters?.PermissionSet).toBeUndefined();
+    expect(JSON.stringify(plain)).not.toContain('PermissionSet');
+    expect(
+      lambda({ principalType: 'iam-role', idcSubdomain: 'd-abcd123456' }).template.Parameters?.PermissionSet,
+    ).toBeUndefined();
+  });
+
+  it('hashes the rendered body, so any installer choice changes the version key', () => {
+    expect(lambda().sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(lambda().sha256).toBe(lambda().sha256);
+    expect(lambda({ timezone: 'Asia/Tokyo' }).sha256).not.toBe(lambda().sha256);
+    expect(eventbridge().sha256).not.toBe(lambda().sha256);
+  });
+
+  it('stays well under the 1 MB template limit even with a large bundle', () => {
+    const big = renderProductTemplate(defaultOptions, { lambdaCode: `/*${'x'.repeat(300_000)}*/${stub}` });
+    expect(Buffer.byteLength(big.body)).toBeLessThan(1_000_000);
+    expect(Buffer.byteLength(eventbridge().body)).toBeLessThan(50_000);
+    expect(() => renderProductTemplate(defaultOptions, { lambdaCode: 'x'.repeat(1_100_000) })).toThrow(
+      /1 MB/,
+    );
+  });
+
+  it('inlines the real bundle when it has been built', () => {
+    const bundle = join(packageRoot(), 'dist', 'lambda', 'index.js');
+    if (!existsSync(bundle)) {
+      expect(() => loadLambdaBundle()).toThrow(/npm run build/);
+      return;
+    }
+    const r = renderProductTemplate(defaultOptions, {});
+    expect((r.template.Resources.FormatterFunction!.Properties!.Code as { ZipFile: string }).ZipFile).toBe(
+      loadLambdaBundle(),
+    );
+  });
+});
+
+describe('the email addresses parameter', () => {
+  const pattern = () => new RegExp(lambda().template.Parameters!.EmailAddresses!.AllowedPattern as string);
+
+  it('is the pattern the renderer derives from the shared email-list expression', () => {
+    expect(lambda().template.Parameters!.EmailAddresses!.AllowedPattern).toBe(productEmailPattern());
+  });
+
+  it.each([
+    'team@example.com',
+    'team@example.com,oncall@example.org',
+    'team@example.com, oncall@example.org ,x.y+z@sub.example.co.uk',
+    Array.from({ length: MAX_EMAIL_ADDRESSES }, (_, i) => `a${i}@example.com`).join(','),
+  ])('accepts %s', (value) => {
+    expect(pattern().test(value)).toBe(true);
+  });
+
+  it.each([
+    '',
+    'team',
+    'team@example',
+    'team@example.com,',
+    'team@example.com;oncall@example.org',
+    'team@example.com,\toncall@example.org',
+    Array.from({ length: MAX_EMAIL_ADDRESSES + 1 }, (_, i) => `a${i}@example.com`).join(','),
+  ])('rejects %j', (value) => {
+    expect(pattern().test(value)).toBe(false);
+  });
+});
