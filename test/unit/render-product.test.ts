@@ -79,7 +79,7 @@ describe('renderProductTemplate', () => {
     expect(vars.IDC_SUBDOMAIN).toBe('d-abcd123456');
     expect(vars.IDC_PERMISSION_SET).toEqual({ Ref: 'PermissionSet' });
     const groups = (
-      linked.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: { Parameters: string[] }[] }
+      linked.Metadata!['AWS::CloudFormation::Interface'] as { ParameterGroups: { Parameters: string[] }[] }
     ).ParameterGroups;
     expect(groups[0]!.Parameters).toContain('PermissionSet');
 
