@@ -1,0 +1,487 @@
+// Service Catalog calls the tool makes itself (the portfolio and product are CloudFormation resources):
+// sharing the portfolio across the organization, reading versions and subscribers, finding a portfolio.
+import {
+  CreatePortfolioShareCommand,
+  DeletePortfolioShareCommand,
+  DescribePortfolioShareStatusCommand,
+  type DescribePortfolioShareType,
+  ListProvisioningArtifactsCommand,
+  type OrganizationNode,
+  paginateDescribePortfolioShares,
+  paginateListPortfolios,
+  paginateSearchProvisionedProducts,
+  type ServiceCatalogClient,
+  type ShareError,
+  UpdatePortfolioShareCommand,
+} from '@aws-sdk/client-service-catalog';
+import { OperationError } from '../core/errors.js';
+import type { ShareTarget } from '../core/options.js';
+import { isAwsErrorNamed } from './aws-errors.js';
+import { awsFailure } from './organization.js';
+
+export type PortfolioShareType = DescribePortfolioShareType;
+
+export const PORTFOLIO_SHARE_TYPES: readonly PortfolioShareType[] = [
+  'ACCOUNT',
+  'ORGANIZATION',
+  'ORGANIZATIONAL_UNIT',
+  'ORGANIZATION_MEMBER_ACCOUNT',
+];
+
+export interface PortfolioShare {
+  type: PortfolioShareType;
+  /** Account ID, `o-…` or `ou-…`. */
+  principalId: string;
+  accepted: boolean;
+  sharePrincipals: boolean;
+}
+
+export interface ShareFailure {
+  accounts: string[];
+  message: string;
+  error?: string;
+}
+
+export interface ShareResult {
+  target: ShareTarget;
+  /**
+   * created: a new share; updated: an existing organization/OU share now shares principals;
+   * already: the share existed as wanted; completed-with-errors / failed: see `errors`.
+   */
+  outcome: 'created' | 'updated' | 'already' | 'completed-with-errors' | 'failed';
+  token?: string;
+  successfulShares: string[];
+  errors: ShareFailure[];
+}
+
+export interface ShareWaitOptions {
+  /** Between DescribePortfolioShareStatus calls; default 3 s. */
+  pollIntervalMs?: number;
+  /** Give up waiting after this long; default 15 min (the share keeps going in AWS). */
+  timeoutMs?: number;
+  /** Called with each status seen while waiting (NOT_STARTED, IN_PROGRESS, …). */
+  onStatus?: (status: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface SharePortfolioOptions extends ShareWaitOptions {
+  /** The organization ID (`o-…`): the value of an organization share. Required for that target. */
+  organizationId?: string;
+}
+
+const DEFAULT_POLL_MS = 3_000;
+const DEFAULT_TIMEOUT_MS = 15 * 60_000;
+
+function describeTarget(target: ShareTarget, organizationId?: string): string {
+  if (target.kind === 'organization') return `the organization ${organizationId ?? ''}`.trim();
+  if (target.kind === 'ou') return `OU ${target.id}`;
+  return `account ${target.id}`;
+}
+
+function organizationNodeOf(target: ShareTarget, organizationId?: string): OrganizationNode | undefined {
+  if (target.kind === 'organization') {
+    if (!organizationId) throw new TypeError('sharing with the organization needs its ID (o-…)');
+    return { Type: 'ORGANIZATION', Value: organizationId };
+  }
+  if (target.kind === 'ou') return { Type: 'ORGANIZATIONAL_UNIT', Value: target.id };
+  return undefined;
+}
+
+function shareTypeOf(target: ShareTarget): PortfolioShareType {
+  if (target.kind === 'organization') return 'ORGANIZATION';
+  if (target.kind === 'ou') return 'ORGANIZATIONAL_UNIT';
+  return 'ACCOUNT';
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function toFailures(errors: ShareError[] | undefined): ShareFailure[] {
+  return (errors ?? []).map((e) => ({
+    accounts: e.Accounts ?? [],
+    message: e.Message ?? e.Error ?? 'unknown error',
+    ...(e.Error ? { error: e.Error } : {}),
+  }));
+}
+
+export interface ShareOperationStatus {
+  status: 'COMPLETED' | 'COMPLETED_WITH_ERRORS' | 'ERROR';
+  successfulShares: string[];
+  errors: ShareFailure[];
+}
+
+/**
+ * Waits for an asynchronous organization-node share operation (create, update or delete) to finish.
+ * Throttling is retried by the SDK; a timeout is an OperationError naming the token.
+ */
+export async function waitForPortfolioShare(
+  sc: ServiceCatalogClient,
+  token: string,
+  options: ShareWaitOptions = {},
+): Promise<ShareOperationStatus> {
+  const interval = options.pollIntervalMs ?? DEFAULT_POLL_MS;
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  for (;;) {
+    let out: Awaited<ReturnType<typeof describeStatus>>;
+    try {
+      out = await describeStatus(sc, token, options.signal);
+    } catch (error) {
+      throw awsFailure(error, 'servicecatalog:DescribePortfolioShareStatus');
+    }
+    const status = out.Status ?? 'NOT_STARTED';
+    options.onStatus?.(status);
+    if (status === 'COMPLETED' || status === 'COMPLETED_WITH_ERRORS' || status === 'ERROR') {
+      return {
+        status,
+        successfulShares: out.ShareDetails?.SuccessfulShares ?? [],
+        errors: toFailures(out.ShareDetails?.ShareErrors),
+      };
+    }
+    if (Date.now() >= deadline) {
+      throw new OperationError(
+        `The portfolio share operation ${token} is still ${status}; stopped waiting for it.`,
+        {
+          hint: `It continues in AWS: check it with \`aws servicecatalog describe-portfolio-share-status --portfolio-share-token ${token}\`, then re-run.`,
+        },
+      );
+    }
+    await sleep(interval, options.signal);
+  }
+}
+
+function describeStatus(sc: ServiceCatalogClient, token: string, signal?: AbortSignal) {
+  return sc.send(
+    new DescribePortfolioShareStatusCommand({ PortfolioShareToken: token }),
+    signal ? { abortSignal: signal } : {},
+  );
+}
+
+async function finishAsync(
+  sc: ServiceCatalogClient,
+  target: ShareTarget,
+  token: string | undefined,
+  success: 'created' | 'updated',
+  options: ShareWaitOptions,
+): Promise<ShareResult> {
+  if (!token) return { target, outcome: success, successfulShares: [], errors: [] };
+  const done = await waitForPortfolioShare(sc, token, options);
+  const outcome =
+    done.status === 'COMPLETED'
+      ? success
+      : done.status === 'COMPLETED_WITH_ERRORS'
+        ? 'completed-with-errors'
+        : 'failed';
+  return { target, outcome, token, successfulShares: done.successfulShares, errors: done.errors };
+}
+
+/**
+ * Shares the portfolio with the organization, an OU or an account. Organization and OU shares share
+ * principals (so the portfolio's IAM_PATTERN associations apply in the recipient accounts) and are
+ * asynchronous: this waits for them. An existing share is 'already'; an existing organization/OU share
+ * without principal sharing is updated to share principals.
+ */
+export async function sharePortfolio(
+  sc: ServiceCatalogClient,
+  portfolioId: string,
+  target: ShareTarget,
+  options: SharePortfolioOptions = {},
+): Promise<ShareResult> {
+  const node = organizationNodeOf(target, options.organizationId);
+  const principalId = node?.Value ?? (target.kind === 'account' ? target.id : '');
+  const existing = (await listPortfolioSharesOfType(sc, portfolioId, shareTypeOf(target))).find(
+    (s) => s.principalId === principalId,
+  );
+  if (existing && (!node || existing.sharePrincipals)) {
+    return { target, outcome: 'already', successfulShares: [], errors: [] };
+  }
+  if (existing && node) {
+    let token: string | undefined;
+    try {
+      const out = await sc.send(
+        new UpdatePortfolioShareCommand({
+          PortfolioId: portfolioId,
+          OrganizationNode: node,
+          SharePrincipals: true,
+        }),
+      );
+      token = out.PortfolioShareToken;
+    } catch (error) {
+      throw awsFailure(error, 'servicecatalog:UpdatePortfolioShare');
+    }
+    return finishAsync(sc, target, token, 'updated', options);
+  }
+  let token: string | undefined;
+  try {
+    const out = await sc.send(
+      new CreatePortfolioShareCommand(
+        node
+          ? { PortfolioId: portfolioId, OrganizationNode: node, SharePrincipals: true }
+          : { PortfolioId: portfolioId, AccountId: principalId },
+      ),
+    );
+    token = out.PortfolioShareToken;
+  } catch (error) {
+    // AWS documents a repeated share as a no-op; older behaviour (and some emulators) raise instead.
+    if (isAwsErrorNamed(error, 'DuplicateResourceException')) {
+      return { target, outcome: 'already', successfulShares: [], errors: [] };
+    }
+    if (isAwsErrorNamed(error, 'InvalidStateException') && node) {
+      throw new OperationError(
+        `Service Catalog cannot share with ${describeTarget(target, options.organizationId)}: ${String((error as Error).message)}`,
+        {
+          hint: 'Organization and OU shares need Service Catalog AWS Organizations access (enabled from the management account) and a caller that is the management account or a Service Catalog delegated administrator.',
+          cause: error,
+        },
+      );
+    }
+    throw awsFailure(error, 'servicecatalog:CreatePortfolioShare');
+  }
+  return finishAsync(sc, target, token, 'created', options);
+}
+
+function normalizePrincipalId(id: string): string {
+  // Organization nodes may come back as ARNs (…:organization/o-x, …:ou/o-x/ou-y); the last segment is the ID.
+  return id.startsWith('arn:') ? (id.split('/').pop() ?? id) : id;
+}
+
+async function listPortfolioSharesOfType(
+  sc: ServiceCatalogClient,
+  portfolioId: string,
+  type: PortfolioShareType,
+): Promise<PortfolioShare[]> {
+  const shares: PortfolioShare[] = [];
+  try {
+    for await (const page of paginateDescribePortfolioShares(
+      { client: sc },
+      { PortfolioId: portfolioId, Type: type },
+    )) {
+      for (const d of page.PortfolioShareDetails ?? []) {
+        if (!d.PrincipalId) continue;
+        shares.push({
+          type: d.Type ?? type,
+          principalId: normalizePrincipalId(d.PrincipalId),
+          accepted: d.Accepted ?? false,
+          sharePrincipals: d.SharePrincipals ?? false,
+        });
+      }
+    }
+  } catch (error) {
+    throw awsFailure(error, 'servicecatalog:DescribePortfolioShares');
+  }
+  return shares;
+}
+
+/** Every share of the portfolio, of all four types. */
+export async function listPortfolioShares(
+  sc: ServiceCatalogClient,
+  portfolioId: string,
+): Promise<PortfolioShare[]> {
+  const perType = await Promise.all(
+    PORTFOLIO_SHARE_TYPES.map((t) => listPortfolioSharesOfType(sc, portfolioId, t)),
+  );
+  return perType.flat();
+}
+
+export interface UnshareResult {
+  share: PortfolioShare;
+  outcome: 'removed' | 'absent' | 'completed-with-errors' | 'failed';
+  token?: string;
+  errors: ShareFailure[];
+}
+
+function deleteInputOf(share: PortfolioShare): { AccountId?: string; OrganizationNode?: OrganizationNode } {
+  switch (share.type) {
+    case 'ACCOUNT':
+      return { AccountId: share.principalId };
+    case 'ORGANIZATION':
+      return { OrganizationNode: { Type: 'ORGANIZATION', Value: share.principalId } };
+    case 'ORGANIZATIONAL_UNIT':
+      return { OrganizationNode: { Type: 'ORGANIZATIONAL_UNIT', Value: share.principalId } };
+    case 'ORGANIZATION_MEMBER_ACCOUNT':
+      return { OrganizationNode: { Type: 'ACCOUNT', Value: share.principalId } };
+    default:
+      throw new TypeError(`unknown portfolio share type ${String(share.type)}`);
+  }
+}
+
+/** Removes one share; organization-node removals are asynchronous and waited for. A missing share is 'absent'. */
+export async function unsharePortfolio(
+  sc: ServiceCatalogClient,
+  portfolioId: string,
+  share: PortfolioShare,
+  options: ShareWaitOptions = {},
+): Promise<UnshareResult> {
+  let token: string | undefined;
+  try {
+    const out = await sc.send(
+      new DeletePortfolioShareCommand({ PortfolioId: portfolioId, ...deleteInputOf(share) }),
+    );
+    token = out.PortfolioShareToken;
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'ResourceNotFoundException')) return { share, outcome: 'absent', errors: [] };
+    throw awsFailure(error, 'servicecatalog:DeletePortfolioShare');
+  }
+  if (!token) return { share, outcome: 'removed', errors: [] };
+  const done = await waitForPortfolioShare(sc, token, options);
+  const outcome =
+    done.status === 'COMPLETED'
+      ? 'removed'
+      : done.status === 'COMPLETED_WITH_ERRORS'
+        ? 'completed-with-errors'
+        : 'failed';
+  return { share, outcome, token, errors: done.errors };
+}
+
+export interface ProvisioningArtifact {
+  id: string;
+  name: string;
+  createdTime?: Date;
+  active: boolean;
+  guidance: 'DEFAULT' | 'DEPRECATED';
+  description?: string;
+}
+
+/** The product's versions, oldest first. */
+export async function listProvisioningArtifacts(
+  sc: ServiceCatalogClient,
+  productId: string,
+): Promise<ProvisioningArtifact[]> {
+  try {
+    const out = await sc.send(new ListProvisioningArtifactsCommand({ ProductId: productId }));
+    return (out.ProvisioningArtifactDetails ?? [])
+      .filter((a) => a.Id)
+      .map((a) => ({
+        id: a.Id!,
+        name: a.Name ?? '',
+        ...(a.CreatedTime ? { createdTime: a.CreatedTime } : {}),
+        active: a.Active ?? true,
+        guidance: a.Guidance === 'DEPRECATED' ? ('DEPRECATED' as const) : ('DEFAULT' as const),
+        ...(a.Description ? { description: a.Description } : {}),
+      }))
+      .sort((x, y) => (x.createdTime?.getTime() ?? 0) - (y.createdTime?.getTime() ?? 0));
+  } catch (error) {
+    throw awsFailure(error, 'servicecatalog:ListProvisioningArtifacts');
+  }
+}
+
+/**
+ * The name of the next product version: the explicit one when given, else v<max existing vN + 1>
+ * (v1 for a product without `vN` versions). Names such as `1.0` or `beta` do not count.
+ */
+export function nextProductVersion(existingNames: string[], explicit?: string): string {
+  const wanted = explicit?.trim();
+  if (wanted) return wanted;
+  let max = 0;
+  for (const name of existingNames) {
+    const m = /^v(\d+)$/i.exec(name.trim());
+    if (m) max = Math.max(max, Number(m[1]));
+  }
+  return `v${max + 1}`;
+}
+
+export interface ProvisionedProductSummary {
+  name: string;
+  id: string;
+  status: string;
+  statusMessage?: string;
+  accountId?: string;
+  createdTime?: Date;
+  versionName?: string;
+}
+
+function accountOfArn(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/**
+ * The provisioned products of one product that the caller's account can see (its own account: member
+ * accounts' subscriptions are visible only from those accounts).
+ */
+export async function listProvisionedProductsForProduct(
+  sc: ServiceCatalogClient,
+  productId: string,
+): Promise<ProvisionedProductSummary[]> {
+  const found: ProvisionedProductSummary[] = [];
+  try {
+    const pages = paginateSearchProvisionedProducts(
+      { client: sc },
+      {
+        AccessLevelFilter: { Key: 'Account', Value: 'self' },
+        Filters: { SearchQuery: [`productId:${productId}`] },
+      },
+    );
+    for await (const page of pages) {
+      for (const p of page.ProvisionedProducts ?? []) {
+        // The search query is a text match; keep exactly this product's.
+        if (!p.Id || (p.ProductId && p.ProductId !== productId)) continue;
+        const accountId = accountOfArn(p.Arn);
+        found.push({
+          name: p.Name ?? p.Id,
+          id: p.Id,
+          status: p.Status ?? 'UNKNOWN',
+          ...(p.StatusMessage ? { statusMessage: p.StatusMessage } : {}),
+          ...(accountId ? { accountId } : {}),
+          ...(p.CreatedTime ? { createdTime: p.CreatedTime } : {}),
+          ...(p.ProvisioningArtifactName ? { versionName: p.ProvisioningArtifactName } : {}),
+        });
+      }
+    }
+  } catch (error) {
+    throw awsFailure(error, 'servicecatalog:SearchProvisionedProducts');
+  }
+  return found;
+}
+
+export interface PortfolioSummary {
+  id: string;
+  arn: string;
+  displayName: string;
+  providerName?: string;
+}
+
+/** The caller's portfolio with this display name; undefined when none; an error when several share it. */
+export async function findPortfolioByName(
+  sc: ServiceCatalogClient,
+  displayName: string,
+): Promise<PortfolioSummary | undefined> {
+  const matches: PortfolioSummary[] = [];
+  try {
+    for await (const page of paginateListPortfolios({ client: sc }, {})) {
+      for (const p of page.PortfolioDetails ?? []) {
+        if (p.Id && p.DisplayName === displayName) {
+          matches.push({
+            id: p.Id,
+            arn: p.ARN ?? '',
+            displayName: p.DisplayName,
+            ...(p.ProviderName ? { providerName: p.ProviderName } : {}),
+          });
+        }
+      }
+    }
+  } catch (error) {
+    throw awsFailure(error, 'servicecatalog:ListPortfolios');
+  }
+  if (matches.length > 1) {
+    throw new OperationError(
+      `${matches.length} portfolios are named "${displayName}" (${matches.map((m) => m.id).join(', ')}); cannot tell which is this installation's.`,
+      { hint: 'Remove the stray portfolio in the Service Catalog console, or restore the portfolio stack.' },
+    );
+  }
+  return matches[0];
+}
