@@ -45,7 +45,8 @@ export function buildProgram(runCommand: Runner): Command {
       .description(
         'write every CloudFormation template and its parameters for the given options (offline, no credentials)',
       )
-      .requiredOption('--out <dir>', 'folder to write the templates and parameter files into'),
+      .requiredOption('--out <dir>', 'folder to write the templates and parameter files into')
+      .option('--subscriber-emails <list>', 'addresses for the sample product.parameters.json (comma list)'),
   ).action(action(() => import('./commands/render.js')));
 
   return program;
