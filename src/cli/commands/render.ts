@@ -109,7 +109,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     ...written.map(
       (w) =>
         `  ${w.template.padEnd(28)} ${w.parameters.padEnd(40)} ${w.stackName ?? '(launched by subscribers)'}` +
-        (w.placeholders.length ? `  [${w.placeholders.length} look-ups]` : ''),
+        (w.placeholders.length
+          ? `  [${w.placeholders.length} look-up${w.placeholders.length === 1 ? '' : 's'}]`
+          : ''),
     ),
     `Product template sha256 ${product.sha256}`,
   ];
