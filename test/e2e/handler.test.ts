@@ -127,7 +127,7 @@ describe('formatter Lambda handler', () => {
     expect(d!.Subject).toBe(
       'High severity new Security Hub finding on workload-prod: S3 general purpose buckets should block...',
     );
-    expect(d!.Message).toContain('securityhub/v2/home');
+    expect(d!.Message).toContain('securityhub%2Fv2%2Fhome');
   });
 
   it('delivers a finding whose raw JSON exceeds 256 KB, cut to fit', async () => {
