@@ -1,0 +1,135 @@
+// Bad input: each row exits 2 with a message naming the field, before any AWS request, with nothing written.
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sn-usage-'));
+const config = (name: string, text: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+// [what, args, the field the message must name]
+const rows: [string, string[], string][] = [
+  ['unknown time zone', ['--timezone', 'Mars/Olympus_Mons'], '--timezone'],
+  ['empty time zone', ['--timezone', ''], '--timezone'],
+  [
+    'time zone with the eventbridge formatter',
+    ['--formatter', 'eventbridge', '--timezone', 'Europe/Berlin'],
+    '--timezone',
+  ],
+  ['unknown formatter', ['--formatter', 'sns'], '--formatter'],
+  ['unknown principal type', ['--principal-type', 'sso'], '--principal-type'],
+  [
+    'subdomain given as a URL',
+    ['--idc-subdomain', 'https://d-1234567890.awsapps.com/start'],
+    '--idc-subdomain',
+  ],
+  ['subdomain starting with a dash', ['--idc-subdomain', '-portal'], '--idc-subdomain'],
+  [
+    'subdomain with the iam-role principal type',
+    ['--principal-type', 'iam-role', '--principals', 'Dev', '--idc-subdomain', 'd-1234567890'],
+    '--idc-subdomain',
+  ],
+  [
+    'subdomain with the eventbridge formatter',
+    ['--formatter', 'eventbridge', '--idc-subdomain', 'd-1234567890'],
+    '--idc-subdomain',
+  ],
+  [
+    'Identity Center region with iam-role',
+    ['--principal-type', 'iam-role', '--principals', 'Dev', '--idc-region', 'eu-west-1'],
+    '--idc-region',
+  ],
+  ['malformed Identity Center region', ['--idc-region', 'moon-base-1x'], '--idc-region'],
+  ['organization ID too short', ['--share', 'o-abc'], '--share'],
+  ['malformed OU ID', ['--share', 'ou-ab12'], '--share'],
+  ['account ID with 11 digits', ['--share', '12345678901'], '--share'],
+  ['none combined with a target', ['--share', 'org,none'], '--share'],
+  ['upper-case root ID', ['--stackset-targets', 'r-AB12'], '--stackset-targets'],
+  ['root mixed with an OU', ['--stackset-targets', 'root,ou-ab12-abcdefgh'], '--stackset-targets'],
+  ['account ID as a StackSet target', ['--stackset-targets', '111122223333'], '--stackset-targets'],
+  ['product version with spaces', ['--product-version', 'version 2'], '--product-version'],
+  ['provider name over 50 characters', ['--provider-name', 'x'.repeat(51)], '--provider-name'],
+  ['permission set name with a space', ['--principals', 'Security Team'], '--principals'],
+  [
+    'IAM role name over 64 characters',
+    ['--principal-type', 'iam-role', '--principals', 'r'.repeat(65)],
+    '--principals',
+  ],
+  [
+    'permission set name over 32 characters',
+    ['--permission-set-name', 'p'.repeat(33)],
+    '--permission-set-name',
+  ],
+  [
+    'skip-repeated with the eventbridge formatter',
+    ['--formatter', 'eventbridge', '--skip-repeated-findings'],
+    '--skip-repeated-findings',
+  ],
+  [
+    'email list with a bad address',
+    ['--subscriber-emails', 'team@example.com,not-an-address'],
+    '--subscriber-emails',
+  ],
+  [
+    'email list with semicolons',
+    ['--subscriber-emails', 'a@example.com;b@example.com'],
+    '--subscriber-emails',
+  ],
+  ['malformed region', ['--region', 'Europe'], '--region'],
+  ['malformed YAML config', ['--config', config('broken.yaml', 'formatter: [lambda\n')], '--config'],
+  ['malformed JSON config', ['--config', config('broken.json', '{"formatter": ')], '--config'],
+  ['unknown config key', ['--config', config('typo.yaml', 'timezon: UTC\n')], 'timezon'],
+  ['config value of the wrong type', ['--config', config('type.yaml', 'launchRole: maybe\n')], 'launchRole'],
+  [
+    'config stack name that CloudFormation refuses',
+    ['--config', config('stack.yaml', 'stackNames:\n  bucket: 1-bucket\n')],
+    'stackNames',
+  ],
+  ['missing config file', ['--config', join(dir, 'absent.yaml')], '--config'],
+];
+
+let server: Server;
+let requests = 0;
+let endpoint = '';
+
+beforeAll(async () => {
+  // A stand-in AWS endpoint that counts requests: bad input must never reach it.
+  server = createServer((req, res) => {
+    requests += 1;
+    res.statusCode = 500;
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('bad input exits 2 naming the field, before any AWS call', () => {
+  it('has at least 25 distinct cases', () => {
+    expect(new Set(rows.map((r) => r[0])).size).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(rows)('%s', async (_what, args, field) => {
+    const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
+    const result = await runCli(['render', '--out', out, ...args], {
+      env: {
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'y',
+        AWS_REGION: 'eu-west-1',
+      },
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(field);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
+    expect(existsSync(out)).toBe(false);
+    expect(requests).toBe(0);
+  });
+});
