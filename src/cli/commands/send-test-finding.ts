@@ -1,0 +1,143 @@
+// `secnotify send-test-finding`: imports one clearly labelled synthetic finding into Security Hub in the
+// current account and region, so that a subscriber sees an email arrive; `--archive ID` resolves and
+// archives it again (which also exercises "notify when resolved").
+import { randomUUID } from 'node:crypto';
+import { OperationError, UsageError } from '../../core/errors.js';
+import {
+  type AccountTarget,
+  archiveCommand,
+  buildArchiveImport,
+  buildResolveUpdate,
+  buildTestFinding,
+  defaultProductArn,
+  isTestFindingId,
+  parseResourceTags,
+  parseSeverity,
+  TEST_FINDING_GENERATOR_ID,
+  TEST_FINDING_ID_PREFIX,
+  type TestFindingRequest,
+  testFindingTitle,
+} from '../../core/test-finding.js';
+import type { CommandContext } from '../context.js';
+
+interface Flags {
+  severity?: string;
+  resourceTag?: string[];
+  title?: string;
+  archive?: string;
+}
+
+/** Every flag is checked before any AWS call (exit 2 on a bad one). */
+function validate(flags: Flags): { archive: string } | { request: TestFindingRequest } {
+  const tags = flags.resourceTag ?? [];
+  if (flags.archive !== undefined) {
+    const given = [
+      flags.severity !== undefined && '--severity',
+      tags.length > 0 && '--resource-tag',
+      flags.title !== undefined && '--title',
+    ].filter(Boolean);
+    if (given.length > 0) {
+      throw new UsageError(`--archive takes no other finding options (got ${given.join(', ')}).`, {
+        field: '--archive',
+      });
+    }
+    const id = flags.archive.trim();
+    if (!isTestFindingId(id)) {
+      throw new UsageError(
+        `--archive: ${JSON.stringify(flags.archive)} is not a test finding ID; only findings this command created (IDs starting with ${TEST_FINDING_ID_PREFIX}) are archived.`,
+        { field: '--archive' },
+      );
+    }
+    return { archive: id };
+  }
+  const request: TestFindingRequest = {
+    severity: parseSeverity(flags.severity ?? 'HIGH'),
+    resourceTags: parseResourceTags(tags),
+    ...(flags.title !== undefined ? { title: flags.title } : {}),
+  };
+  testFindingTitle(request.title);
+  return { request };
+}
+
+export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+  const job = validate(opts as Flags);
+  const { createAwsContext } = await import('../../aws/clients.js');
+  const securityHub = await import('../../aws/security-hub.js');
+  const { globals } = ctx;
+  const aws = await createAwsContext({
+    ...(globals.profile ? { profile: globals.profile } : {}),
+    ...(globals.region ? { region: globals.region } : {}),
+    ...(globals.endpointUrl ? { endpointUrl: globals.endpointUrl } : {}),
+  });
+  try {
+    const identity = await aws.callerIdentity();
+    const target: AccountTarget = {
+      partition: identity.partition,
+      region: aws.region,
+      accountId: identity.accountId,
+    };
+    const client = await aws.securityHub();
+    const hub = await securityHub.describeHub(client);
+    if (!hub) {
+      throw new OperationError(
+        `Security Hub CSPM is not enabled in ${target.region} for account ${target.accountId}; there is nowhere to import the test finding.`,
+        { hint: `Enable it: ${securityHub.enableSecurityHubRemedy(target.region)}` },
+      );
+    }
+
+    if ('archive' in job) {
+      const productArn = defaultProductArn(target);
+      const existing = await securityHub.getFinding(client, job.archive, productArn);
+      if (!existing || existing.GeneratorId !== TEST_FINDING_GENERATOR_ID) {
+        throw new OperationError(
+          `No test finding ${job.archive} in account ${target.accountId}, ${target.region} (product ${productArn}).`,
+          { hint: 'Use the account (--profile) and region (--region) the finding was sent to.' },
+        );
+      }
+      // Workflow is the customer's field (BatchUpdateFindings); RecordState is the provider's (BatchImportFindings).
+      await securityHub.updateFindings(client, buildResolveUpdate(existing));
+      await securityHub.importFindings(client, [buildArchiveImport(existing, new Date())]);
+      ctx.io.result(
+        {
+          findingId: existing.Id,
+          productArn,
+          accountId: target.accountId,
+          region: target.region,
+          workflowStatus: 'RESOLVED',
+          recordState: 'ARCHIVED',
+        },
+        [
+          `Resolved and archived test finding ${existing.Id} in account ${target.accountId}, ${target.region}.`,
+          'Subscribers who chose "notify when resolved" and whose filter matched the finding get a RESOLVED email.',
+        ].join('\n'),
+      );
+      return;
+    }
+
+    const finding = buildTestFinding(job.request, target, { uuid: randomUUID(), now: new Date() });
+    await securityHub.importFindings(client, [finding]);
+    const tags = Object.entries(job.request.resourceTags).map(([k, v]) => `${k}=${v}`);
+    const archive = archiveCommand(finding.Id, target.region);
+    ctx.io.result(
+      {
+        findingId: finding.Id,
+        productArn: finding.ProductArn,
+        accountId: target.accountId,
+        region: target.region,
+        severity: finding.Severity.Label,
+        title: finding.Title,
+        resourceTags: job.request.resourceTags,
+        archiveCommand: archive,
+      },
+      [
+        `Imported test finding ${finding.Id}`,
+        `  into Security Hub in account ${target.accountId}, ${target.region}`,
+        `  severity ${finding.Severity.Label}, title "${finding.Title}"${tags.length ? `, resource tags ${tags.join(', ')}` : ''}.`,
+        'Subscribers in this account and region whose minimum severity and tag filter match get an email within a minute or two.',
+        `Archive it again with: ${archive}`,
+      ].join('\n'),
+    );
+  } finally {
+    aws.destroy();
+  }
+}
