@@ -49,6 +49,30 @@ export function buildProgram(runCommand: Runner): Command {
       .option('--subscriber-emails <list>', 'addresses for the sample product.parameters.json (comma list)'),
   ).action(action(() => import('./commands/render.js')));
 
+  addInstallerOptions(
+    program
+      .command('doctor')
+      .description(
+        'check credentials, the organization, Service Catalog and StackSets access, Security Hub, Identity Center and existing stacks; exit 1 when a check fails',
+      ),
+  ).action(action(() => import('./commands/doctor.js')));
+
+  program
+    .command('send-test-finding')
+    .description(
+      'import one labelled synthetic finding into Security Hub here, so that a subscriber email arrives; --archive ID removes it',
+    )
+    .option('--severity <label>', 'CRITICAL, HIGH, MEDIUM, LOW or INFORMATIONAL (default: HIGH)')
+    .option(
+      '--resource-tag <KEY=VALUE>',
+      'tag on the finding resource, for tag-filtered subscriptions (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--title <text>', 'finding title, after the "[secnotify test]" label')
+    .option('--archive <id>', 'resolve and archive a test finding sent earlier, by its ID')
+    .action(action(() => import('./commands/send-test-finding.js')));
+
   return program;
 }
 
