@@ -2,8 +2,16 @@
 // the environment variables the product template sets (SNS_TOPIC_ARN, TIME_ZONE, IDC_SUBDOMAIN,
 // IDC_PERMISSION_SET, SKIP_REPEATED_FINDINGS); endpoint, region and credentials come from the SDK's
 // own environment handling, so AWS_ENDPOINT_URL points it at an emulator in tests.
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { type EmailSettings, planEmails } from './format.js';
+
+// The SDK is loaded on the first invocation, not when the module loads: it is most of the cold-start
+// cost (see bench/formatter.ts), and bad input or a missing SNS_TOPIC_ARN never needs it.
+let sdk: Promise<typeof import('@aws-sdk/client-sns')> | undefined;
+const loadSdk = () => {
+  sdk ??= import('@aws-sdk/client-sns');
+  return sdk;
+};
 
 export interface HandlerConfig {
   topicArn: string;
@@ -18,7 +26,7 @@ export interface HandlerResult {
 
 export interface HandlerDeps {
   /** Called once, on the first invocation, so the client outlives invocations of one container. */
-  client?: () => Pick<SNSClient, 'send'>;
+  client?: () => Pick<SNSClient, 'send'> | Promise<Pick<SNSClient, 'send'>>;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -41,13 +49,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): HandlerConfig {
 export function createHandler(deps: HandlerDeps = {}): (event: unknown) => Promise<HandlerResult> {
   const env = deps.env ?? process.env;
   const log = deps.log ?? ((line: string) => console.log(line));
-  const makeClient = deps.client ?? (() => new SNSClient({}));
+  const makeClient = deps.client ?? (async () => new (await loadSdk()).SNSClient({}));
   let client: Pick<SNSClient, 'send'> | undefined;
 
   return async (event: unknown) => {
     const { topicArn, settings } = configFromEnv(env);
     const plans = planEmails(event, settings);
-    client ??= makeClient();
+    client ??= await makeClient();
+    const { PublishCommand } = await loadSdk();
     const result: HandlerResult = { sent: 0, skipped: 0, failed: 0 };
     for (const plan of plans) {
       const findingId = plan.finding.id;
