@@ -216,9 +216,10 @@ export async function emptyVersionedBucket(
   };
 
   const submit = async (ids: ObjectIdentifier[]): Promise<void> => {
-    for (let start = 0; start < ids.length && !fatal && !bucketGone; start += BATCH_SIZE) {
+    const stopped = () => fatal !== undefined || bucketGone || signal?.aborted === true;
+    for (let start = 0; start < ids.length && !stopped(); start += BATCH_SIZE) {
       while (inFlight.size >= concurrency) await Promise.race(inFlight);
-      if (fatal || bucketGone) return;
+      if (stopped()) return;
       const task = deleteBatch(ids.slice(start, start + BATCH_SIZE))
         .catch((error: unknown) => {
           if (isNoSuchBucket(error)) bucketGone = true;
