@@ -20,6 +20,8 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
+  // Prefer the SDK's ES modules: esbuild can see their named exports (and shake what is unused).
+  mainFields: ['module', 'main'],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

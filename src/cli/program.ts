@@ -73,6 +73,24 @@ export function buildProgram(runCommand: Runner): Command {
     .option('--archive <id>', 'resolve and archive a test finding sent earlier, by its ID')
     .action(action(() => import('./commands/send-test-finding.js')));
 
+  addInstallerOptions(
+    program
+      .command('install')
+      .description(
+        'install or update the solution: organization setup, launch roles, templates, portfolio, shares, permission set',
+      )
+      .option(
+        '--steps <list>',
+        'only these steps, comma separated: org-setup,launch-roles,templates,portfolio,share,permission-set',
+      )
+      .option(
+        '--management-role-arn <arn>',
+        'role to assume for management-account steps (instead of --management-profile)',
+      )
+      .option('--dry-run', 'show the plan and the change sets; change nothing')
+      .option('--save-config <file>', 'write the answers to a YAML file for the next run (--config)'),
+  ).action(action(() => import('./commands/install.js')));
+
   return program;
 }
 

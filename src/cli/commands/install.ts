@@ -1,0 +1,242 @@
+// `secnotify install`: flags + config + deployed values + answers → validated options → a plan of steps,
+// each in the account and region it needs → change sets shown and confirmed → progress → one result.
+import { writeFileSync } from 'node:fs';
+import { type AwsContext, createAwsContext } from '../../aws/clients.js';
+import { deployedSettings } from '../../aws/deployed-settings.js';
+import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
+import { describeOrganization } from '../../aws/organization.js';
+import { configToYaml } from '../../core/config.js';
+import { AbortError, SecnotifyError, UsageError } from '../../core/errors.js';
+import { resolveOptions, type SourcedRaw } from '../../core/options.js';
+import { type PlannedStep, parseSteps, planInstall } from '../../core/plan.js';
+import { type CommandContext, gatherOptions } from '../context.js';
+import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
+import { type InstallState, STEP_RUNNERS, type StepOutcome } from '../install/steps.js';
+import { colorEnabled } from '../io/paint.js';
+
+function planText(steps: PlannedStep[], hubAccount: string, managementAccount?: string): string {
+  const who = (s: PlannedStep) =>
+    s.account === 'hub' ? `hub ${hubAccount}` : `management ${managementAccount ?? '(no credentials)'}`;
+  return [
+    'Plan:',
+    ...steps.map((s, i) =>
+      s.run
+        ? `  ${i + 1}. ${s.id.padEnd(15)} ${who(s)}, ${s.region}: ${s.title}`
+        : `  -  ${s.id.padEnd(15)} skipped: ${s.skipReason}`,
+    ),
+  ].join('\n');
+}
+
+export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+  const { io, globals } = ctx;
+  const dryRun = Boolean(opts.dryRun);
+  const selected = typeof opts.steps === 'string' ? parseSteps(opts.steps) : undefined;
+  // Everything the user typed is validated before any AWS client exists.
+  const first = gatherOptions(globals, opts);
+  const managementRoleArn =
+    (opts.managementRoleArn as string | undefined) ?? first.connection.managementRoleArn;
+  if (
+    managementRoleArn !== undefined &&
+    !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(managementRoleArn)
+  ) {
+    throw new UsageError(
+      `--management-role-arn: "${managementRoleArn}" is not valid; expected an IAM role ARN such as arn:aws:iam::111122223333:role/OrganizationAccountAccessRole.`,
+      { field: '--management-role-arn' },
+    );
+  }
+  if (!io.interactive && !globals.yes && !dryRun) {
+    const given = new Set([
+      ...Object.keys(first.layers.flags.values),
+      ...Object.keys(first.layers.config?.values ?? {}),
+    ]);
+    const open = QUESTIONS.filter((q) => !given.has(q.key) && q.applies(first.options)).map((q) => q.flag);
+    throw new UsageError(
+      `install changes AWS resources and there is no terminal to confirm on: pass --yes to confirm (or --dry-run to only look)${open.length ? `; unanswered, so defaults or deployed values would apply: ${open.join(', ')}` : ''}.`,
+      { field: '--yes' },
+    );
+  }
+
+  const conn = first.connection;
+  const hub = await createAwsContext({
+    profile: conn.profile,
+    region: conn.region,
+    endpointUrl: conn.endpointUrl,
+  });
+  const management: AwsContext | undefined =
+    conn.managementProfile || managementRoleArn
+      ? await createAwsContext({
+          profile: conn.managementProfile ?? conn.profile,
+          roleArn: managementRoleArn,
+          region: hub.region,
+          endpointUrl: conn.endpointUrl,
+          flags: { profile: '--management-profile' },
+        })
+      : undefined;
+  try {
+    const hubCaller = await hub.callerIdentity();
+    const organization = await describeOrganization(await hub.organizations());
+    if (organization && organization.managementAccountId === hubCaller.accountId) {
+      throw new UsageError(
+        `The hub credentials (account ${hubCaller.accountId}) are the organization's management account. The product must live in another account (a security tooling or shared services account): Service Catalog shares from a delegated administrator, and the management account should run as little as possible.`,
+        {
+          field: '--profile',
+          hint: 'Pass --profile for the hub account and --management-profile for the management account.',
+        },
+      );
+    }
+    const managementCaller = management ? await management.callerIdentity() : undefined;
+
+    const deployed = await deployedSettings(await hub.cloudformation(), [
+      first.options.stackNames.portfolio,
+      first.options.stackNames.bucket,
+    ]);
+    const deployedLayer: SourcedRaw[] = deployed
+      ? [
+          {
+            values: deployed.values,
+            sources: Object.fromEntries(
+              Object.keys(deployed.values).map((k) => [k, { kind: 'deployed', stack: deployed.stackName }]),
+            ),
+          },
+        ]
+      : [];
+    if (deployed) {
+      io.notify({
+        level: 'info',
+        code: 'SN_DEPLOYED_DEFAULTS',
+        text: `Using the settings deployed in ${deployed.stackName} as defaults.`,
+      });
+    }
+    const layers = [
+      ...deployedLayer,
+      ...(first.layers.config ? [first.layers.config] : []),
+      first.layers.flags,
+    ];
+    const answers = await askOpenQuestions(io, layers, globals.yes);
+    const options = resolveOptions(...layers, answers);
+
+    let idcHomeRegion = options.idcRegion;
+    if (options.principalType === 'identity-center' && !idcHomeRegion && management) {
+      const found = await findIdentityCenterHomeRegion(
+        async (region) => await management.inRegion(region).ssoAdmin(),
+        identityCenterCandidateRegions(hub.region, hubCaller.partition),
+      );
+      idcHomeRegion = found?.region;
+    }
+    idcHomeRegion ??= hub.region;
+
+    const steps = planInstall({
+      options,
+      hubRegion: hub.region,
+      idcHomeRegion,
+      haveManagementCredentials: Boolean(management),
+      selected,
+    });
+    io.notify({
+      level: 'info',
+      code: 'SN_PLAN',
+      text: planText(steps, hubCaller.accountId, managementCaller?.accountId),
+    });
+    if (typeof opts.saveConfig === 'string') {
+      writeFileSync(
+        opts.saveConfig,
+        configToYaml(options, { ...(conn.region ? {} : { region: hub.region }), ...conn }),
+      );
+      io.notify({ level: 'info', code: 'SN_CONFIG_SAVED', text: `Saved the answers to ${opts.saveConfig}.` });
+    }
+
+    const state: InstallState = {
+      options,
+      hub,
+      hubCaller,
+      management,
+      managementCaller,
+      organization,
+      idcHomeRegion,
+      io,
+      signal: ctx.signal,
+      dryRun,
+      color: colorEnabled(globals.color !== false) && !globals.json,
+      pollIntervalMs: process.env.SECNOTIFY_POLL_MS ? Number(process.env.SECNOTIFY_POLL_MS) : undefined,
+      shares: [],
+      stacks: [],
+    };
+    const outcomes: StepOutcome[] = [];
+    for (const step of steps) {
+      if (!step.run) {
+        outcomes.push({
+          id: step.id,
+          account: step.account,
+          region: step.region,
+          outcome: 'skipped',
+          detail: step.skipReason ?? '',
+        });
+        continue;
+      }
+      if (ctx.signal.aborted)
+        throw new AbortError(
+          `Stopped before step ${step.id}; nothing is running in AWS. Run the same command again to continue.`,
+        );
+      const activity = io.activity(`${step.id}: ${step.title}`);
+      try {
+        const outcome = await STEP_RUNNERS[step.id](state, step);
+        outcomes.push(outcome);
+        activity.succeed(`${step.id}: ${outcome.detail}`);
+        if (outcome.outcome === 'declined') {
+          throw new AbortError(`Declined the changes to step ${step.id}; later steps did not run.`);
+        }
+      } catch (error) {
+        activity.fail(`${step.id} failed`);
+        if (
+          error instanceof SecnotifyError &&
+          !(error instanceof UsageError) &&
+          !(error instanceof AbortError) &&
+          !error.hint
+        ) {
+          const done = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.id);
+          io.notify({
+            level: 'info',
+            code: 'SN_RESUME',
+            text: `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}. Fix the cause and run the same command again: finished steps report no changes.`,
+          });
+        }
+        throw error;
+      }
+    }
+
+    const ran = outcomes.filter((o) => o.outcome !== 'skipped');
+    const summary = [
+      dryRun
+        ? 'Dry run: nothing was changed.'
+        : ran.every((o) => o.outcome === 'no-changes')
+          ? 'Install complete: no changes.'
+          : 'Install complete.',
+      ...outcomes.map((o) => `  ${o.id.padEnd(15)} ${o.outcome.padEnd(10)} ${o.detail}`),
+      ...(state.productId ? [`Product ${state.productId}, version ${state.productVersion ?? '?'}`] : []),
+      ...(state.portfolioId ? [`Portfolio ${state.portfolioId}`] : []),
+    ];
+    io.result(
+      {
+        hubAccountId: hubCaller.accountId,
+        managementAccountId: managementCaller?.accountId,
+        region: hub.region,
+        dryRun,
+        steps: outcomes,
+        stacks: state.stacks,
+        portfolioId: state.portfolioId,
+        productId: state.productId,
+        productVersion: state.productVersion,
+        productTemplateUrl: state.productTemplateUrl,
+        shares: state.shares.map((s) => ({
+          target: s.target.kind === 'organization' ? 'org' : s.target.id,
+          outcome: s.outcome,
+          errors: s.errors,
+        })),
+      },
+      summary.join('\n'),
+    );
+  } finally {
+    hub.destroy();
+    management?.destroy();
+  }
+}
