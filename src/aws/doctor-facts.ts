@@ -41,8 +41,10 @@ export interface DoctorContexts {
 }
 
 export function factError(error: unknown): FactError {
-  const cause = error instanceof Error ? error.cause : undefined;
-  const name = awsErrorName(cause) ?? awsErrorName(error) ?? 'Error';
+  // A translated AWS error keeps the service's error name on its cause (AccessDeniedException, …).
+  const causeName = awsErrorName(error instanceof Error ? error.cause : undefined);
+  const serviceName = causeName && !/^(Error|SyntaxError|TypeError)$/.test(causeName) ? causeName : undefined;
+  const name = serviceName ?? awsErrorName(error) ?? 'Error';
   return {
     name,
     message: errorMessage(error),

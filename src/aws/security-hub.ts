@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { OperationError } from '../core/errors.js';
 import type { AsffFinding } from '../core/test-finding.js';
-import { errorMessage, isAwsErrorNamed, translateAwsError } from './aws-errors.js';
+import { errorMessage, isAwsErrorNamed } from './aws-errors.js';
+import { awsFailure } from './organization.js';
 
 export interface HubStatus {
   hubArn: string;
@@ -47,7 +48,7 @@ export async function describeHub(client: SecurityHubClient): Promise<HubStatus 
     return { hubArn: out.HubArn ?? '', ...(out.SubscribedAt ? { subscribedAt: out.SubscribedAt } : {}) };
   } catch (error) {
     if (notSubscribed(error)) return null;
-    throw translateAwsError(error, { action: 'securityhub:DescribeHub' });
+    throw awsFailure(error, 'securityhub:DescribeHub');
   }
 }
 
@@ -58,7 +59,7 @@ export async function describeHubV2(client: SecurityHubClient): Promise<HubStatu
     return { hubArn: out.HubV2Arn ?? '', ...(out.SubscribedAt ? { subscribedAt: out.SubscribedAt } : {}) };
   } catch (error) {
     if (isAwsErrorNamed(error, 'ResourceNotFoundException') || notSubscribed(error)) return null;
-    throw translateAwsError(error, { action: 'securityhub:DescribeSecurityHubV2' });
+    throw awsFailure(error, 'securityhub:DescribeSecurityHubV2');
   }
 }
 
@@ -77,7 +78,7 @@ export async function findingAggregation(client: SecurityHubClient): Promise<Fin
       regions: out.Regions ?? [],
     };
   } catch (error) {
-    throw translateAwsError(error, { action: 'securityhub:ListFindingAggregators' });
+    throw awsFailure(error, 'securityhub:ListFindingAggregators');
   }
 }
 
@@ -94,7 +95,7 @@ export async function importFindings(client: SecurityHubClient, findings: AsffFi
         cause: error,
       });
     }
-    throw translateAwsError(error, { action: 'securityhub:BatchImportFindings' });
+    throw awsFailure(error, 'securityhub:BatchImportFindings');
   }
   if ((out.FailedCount ?? 0) > 0) {
     const reasons = (out.FailedFindings ?? [])
@@ -124,7 +125,7 @@ export async function getFinding(
     const found = (out.Findings ?? []).find((f) => f.Id === id && f.ProductArn === productArn);
     return found as AsffFinding | undefined;
   } catch (error) {
-    throw translateAwsError(error, { action: 'securityhub:GetFindings' });
+    throw awsFailure(error, 'securityhub:GetFindings');
   }
 }
 
@@ -137,7 +138,7 @@ export async function updateFindings(
   try {
     out = await client.send(new BatchUpdateFindingsCommand(input));
   } catch (error) {
-    throw translateAwsError(error, { action: 'securityhub:BatchUpdateFindings' });
+    throw awsFailure(error, 'securityhub:BatchUpdateFindings');
   }
   const unprocessed = out.UnprocessedFindings ?? [];
   if (unprocessed.length > 0) {

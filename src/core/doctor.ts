@@ -102,8 +102,12 @@ function check(draft: Draft): DoctorCheck {
   return { ...draft, blocking: draft.verdict === 'fail' && (draft.blocking ?? false) };
 }
 
+function isDenied(error: FactError): boolean {
+  return /AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized/i.test(error.name);
+}
+
 function couldNotCheck(id: string, title: string, error: FactError, remedy: string): DoctorCheck {
-  const denied = /AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(error.name);
+  const denied = isDenied(error);
   return check({
     id,
     title,
@@ -140,9 +144,8 @@ export function evaluateDoctor(facts: DoctorFacts, settings: DoctorSettings): Do
         title: 'Credentials and region',
         verdict: 'fail',
         reason: facts.hub.error.message,
-        remedy:
-          facts.hub.error.hint ??
-          `Give working credentials and a region: ${profileFlag} <profile> --region <region>, or AWS_PROFILE / AWS_REGION; for IAM Identity Center profiles run \`aws sso login --profile <profile>\` first.`,
+        // The message already carries the specific advice; the remedy is the same for every cause.
+        remedy: `Give working credentials and a region: ${profileFlag} <profile> --region <region>, or AWS_PROFILE / AWS_REGION; for IAM Identity Center profiles run \`aws sso login --profile <profile>\` first.`,
         blocking: true,
       }),
     );
@@ -296,7 +299,7 @@ export function evaluateDoctor(facts: DoctorFacts, settings: DoctorSettings): Do
           sc.error,
           management ? scRemedy : MANAGEMENT_HINT,
         ),
-        ...(management
+        ...(management || !isDenied(sc.error)
           ? {}
           : {
               reason: `Could not check from the hub account: only the management account or a Service Catalog delegated administrator may ask (${sc.error.name}: ${sc.error.message}).`,
@@ -661,8 +664,8 @@ function stackCheck(stack: StackFact): DoctorCheck {
           id,
           title,
           verdict: 'warn',
-          reason: `${status}: an operation is running.`,
-          remedy: `Wait for it to finish (aws cloudformation wait stack-update-complete ${where}, or watch the ${consolePath}); install waits for it.`,
+          reason: `${status}${because}: an operation is running.`,
+          remedy: `Wait for it to finish (aws cloudformation describe-stacks ${where}, or the ${consolePath}); install waits for it.`,
         });
       }
       return check({ id, title, verdict: 'pass', reason: `${status}.` });

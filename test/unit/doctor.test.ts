@@ -1,0 +1,484 @@
+// doctor: verdicts and remedies from facts (pure), and the fact gathering against SDK mocks for the states
+// moto cannot produce (access denied, disabled trusted access, failed stacks, expired credentials).
+import {
+  CloudFormationClient,
+  DescribeOrganizationsAccessCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  DescribeOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import {
+  DescribeHubCommand,
+  DescribeSecurityHubV2Command,
+  GetFindingAggregatorCommand,
+  ListFindingAggregatorsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import {
+  GetAWSOrganizationsAccessStatusCommand,
+  ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAwsContext } from '../../src/aws/clients.js';
+import { diagnose } from '../../src/aws/doctor-facts.js';
+import {
+  type DoctorCheck,
+  type DoctorFacts,
+  type DoctorReport,
+  doctorSettings,
+  evaluateDoctor,
+  formatDoctorReport,
+} from '../../src/core/doctor.js';
+import { defaultOptions } from '../../src/core/options.js';
+
+const HUB = '222233334444';
+const MGMT = '111122223333';
+const settings = doctorSettings(defaultOptions);
+
+function healthy(): DoctorFacts {
+  const account = (id: string) => ({
+    accountId: id,
+    arn: `arn:aws:sts::${id}:assumed-role/Admin/me`,
+    partition: 'aws',
+    region: 'eu-west-1',
+  });
+  return {
+    hub: { value: account(HUB) },
+    management: { value: account(MGMT) },
+    organization: { value: { id: 'o-abcdefghij', managementAccountId: MGMT, featureSet: 'ALL' } },
+    serviceCatalogAccess: { value: { status: 'ENABLED', askedBy: 'management' } },
+    hubIsDelegatedAdmin: { value: true },
+    stackSetsAccess: { value: 'ENABLED' },
+    securityHub: { value: { hubArn: `arn:aws:securityhub:eu-west-1:${HUB}:hub/default` } },
+    securityHubV2: { value: null },
+    aggregation: { value: null },
+    identityCenter: {
+      value: {
+        askedBy: 'management',
+        searched: ['eu-west-1'],
+        instance: { instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', homeRegion: 'eu-west-1' },
+      },
+    },
+    stacks: [
+      {
+        role: 'bucket',
+        name: 'SecurityNotifications-SC-Bucket',
+        account: 'hub',
+        region: 'eu-west-1',
+        status: { value: { status: 'CREATE_COMPLETE' } },
+      },
+    ],
+  };
+}
+
+function byId(report: DoctorReport, id: string): DoctorCheck {
+  const c = report.checks.find((x) => x.id === id);
+  if (!c) throw new Error(`no check ${id} in ${report.checks.map((x) => x.id).join(', ')}`);
+  return c;
+}
+
+describe('evaluateDoctor', () => {
+  it('passes a healthy setup and exits clean', () => {
+    const report = evaluateDoctor(healthy(), settings);
+    expect(report.checks.filter((c) => c.verdict !== 'pass').map((c) => c.id)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.installable).toBe(true);
+    expect(report.checks.map((c) => c.id)).toEqual([
+      'credentials',
+      'caller-account',
+      'organization-all-features',
+      'hub-not-management',
+      'service-catalog-org-access',
+      'delegated-admin',
+      'stacksets-trusted-access',
+      'security-hub',
+      'security-hub-edition',
+      'aggregation',
+      'identity-center',
+      'stack:bucket',
+    ]);
+  });
+
+  it('fails on unusable credentials, with the AWS layer remedy, and skips what needs them', () => {
+    const report = evaluateDoctor(
+      {
+        hub: {
+          error: {
+            name: 'ExpiredToken',
+            message: 'AWS credentials are expired or invalid',
+            hint: 'run `aws sso login --profile hub`',
+          },
+        },
+      },
+      settings,
+    );
+    const c = byId(report, 'credentials');
+    expect(c).toMatchObject({
+      verdict: 'fail',
+      blocking: true,
+      remedy: expect.stringContaining('aws sso login'),
+    });
+    expect(byId(report, 'organization-all-features').verdict).toBe('skip');
+    expect(report.ok).toBe(false);
+    expect(report.installable).toBe(false);
+  });
+
+  it('fails outside an organization and in consolidated-billing mode, naming the command', () => {
+    const none = healthy();
+    none.organization = { value: null };
+    expect(byId(evaluateDoctor(none, settings), 'organization-all-features')).toMatchObject({
+      verdict: 'fail',
+      blocking: true,
+      remedy: expect.stringContaining('aws organizations create-organization --feature-set ALL'),
+    });
+    const billing = healthy();
+    billing.organization = {
+      value: { id: 'o-abcdefghij', managementAccountId: MGMT, featureSet: 'CONSOLIDATED_BILLING' },
+    };
+    expect(byId(evaluateDoctor(billing, settings), 'organization-all-features')).toMatchObject({
+      verdict: 'fail',
+      remedy: expect.stringContaining('aws organizations enable-all-features'),
+    });
+  });
+
+  it('fails when the hub is the management account', () => {
+    const facts = healthy();
+    facts.hub = {
+      value: {
+        accountId: MGMT,
+        arn: `arn:aws:iam::${MGMT}:user/admin`,
+        partition: 'aws',
+        region: 'eu-west-1',
+      },
+    };
+    const report = evaluateDoctor(facts, settings);
+    expect(byId(report, 'hub-not-management')).toMatchObject({
+      verdict: 'fail',
+      blocking: true,
+      remedy: expect.stringContaining('--management-profile'),
+    });
+    expect(byId(report, 'hub-not-management').remedy).toContain(
+      'register-delegated-administrator --account-id <hub account ID> --service-principal servicecatalog.amazonaws.com',
+    );
+    expect(byId(report, 'delegated-admin').verdict).toBe('skip');
+  });
+
+  it('fails (without blocking install) when the organization setup is missing', () => {
+    const facts = healthy();
+    facts.serviceCatalogAccess = { value: { status: 'DISABLED', askedBy: 'management' } };
+    facts.hubIsDelegatedAdmin = { value: false };
+    facts.stackSetsAccess = { value: 'DISABLED' };
+    const report = evaluateDoctor(facts, settings);
+    expect(byId(report, 'service-catalog-org-access')).toMatchObject({
+      verdict: 'fail',
+      blocking: false,
+      remedy: expect.stringContaining(
+        'aws servicecatalog enable-aws-organizations-access --region eu-west-1',
+      ),
+    });
+    expect(byId(report, 'delegated-admin').remedy).toContain(
+      `aws organizations register-delegated-administrator --account-id ${HUB} --service-principal servicecatalog.amazonaws.com`,
+    );
+    expect(byId(report, 'stacksets-trusted-access')).toMatchObject({
+      verdict: 'fail',
+      remedy: expect.stringContaining('aws cloudformation activate-organizations-access'),
+    });
+    expect(report.ok).toBe(false);
+    expect(report.installable).toBe(true);
+  });
+
+  it('blocks install when StackSets trusted access is disabled permanently; skips it without the launch role', () => {
+    const facts = healthy();
+    facts.stackSetsAccess = { value: 'DISABLED_PERMANENTLY' };
+    expect(byId(evaluateDoctor(facts, settings), 'stacksets-trusted-access').blocking).toBe(true);
+    const noRole = doctorSettings({ ...defaultOptions, launchRole: false });
+    expect(byId(evaluateDoctor(facts, noRole), 'stacksets-trusted-access').verdict).toBe('skip');
+  });
+
+  it('warns, pointing at --management-profile, when only the hub could be asked and was refused', () => {
+    const facts = healthy();
+    delete facts.management;
+    delete facts.hubIsDelegatedAdmin;
+    delete facts.stackSetsAccess;
+    facts.serviceCatalogAccess = {
+      error: {
+        name: 'AccessDeniedException',
+        message: 'not authorized to perform servicecatalog:GetAWSOrganizationsAccessStatus',
+      },
+    };
+    const report = evaluateDoctor(facts, settings);
+    for (const id of ['service-catalog-org-access', 'delegated-admin', 'stacksets-trusted-access']) {
+      expect(byId(report, id)).toMatchObject({
+        verdict: 'warn',
+        remedy: expect.stringContaining('--management-profile'),
+      });
+    }
+    expect(report.ok).toBe(true);
+  });
+
+  it('infers the delegated administrator from the hub being allowed to read the organization status', () => {
+    const facts = healthy();
+    delete facts.management;
+    delete facts.hubIsDelegatedAdmin;
+    facts.serviceCatalogAccess = { value: { status: 'ENABLED', askedBy: 'hub' } };
+    expect(byId(evaluateDoctor(facts, settings), 'delegated-admin').verdict).toBe('pass');
+  });
+
+  it('judges Security Hub: off, OCSF only, aggregation elsewhere', () => {
+    const off = healthy();
+    off.securityHub = { value: null };
+    expect(byId(evaluateDoctor(off, settings), 'security-hub')).toMatchObject({
+      verdict: 'fail',
+      blocking: false,
+      remedy: expect.stringContaining('aws securityhub enable-security-hub --region eu-west-1'),
+    });
+    const ocsfOnly = healthy();
+    ocsfOnly.securityHub = { value: null };
+    ocsfOnly.securityHubV2 = { value: { hubArn: `arn:aws:securityhub:eu-west-1:${HUB}:hubv2/x` } };
+    const r = evaluateDoctor(ocsfOnly, settings);
+    expect(byId(r, 'security-hub')).toMatchObject({
+      verdict: 'warn',
+      reason: expect.stringContaining('OCSF'),
+    });
+    expect(byId(r, 'security-hub-edition').reason).toContain(
+      'the OCSF-based Security Hub is on; Security Hub CSPM is off',
+    );
+    const agg = healthy();
+    agg.aggregation = { value: { region: 'us-east-1', linkingMode: 'ALL_REGIONS', regions: [] } };
+    expect(byId(evaluateDoctor(agg, settings), 'aggregation')).toMatchObject({
+      verdict: 'warn',
+      remedy: 'Install the product in the aggregation Region: --region us-east-1.',
+    });
+    const here = healthy();
+    here.aggregation = {
+      value: { region: 'eu-west-1', linkingMode: 'SPECIFIED_REGIONS', regions: ['eu-central-1'] },
+    };
+    expect(byId(evaluateDoctor(here, settings), 'aggregation')).toMatchObject({
+      verdict: 'pass',
+      reason: expect.stringContaining('aggregating into eu-west-1 (SPECIFIED_REGIONS: eu-central-1)'),
+    });
+  });
+
+  it('judges Identity Center: missing, wrong --idc-region, not applicable', () => {
+    const missing = healthy();
+    missing.identityCenter = { value: { askedBy: 'management', searched: ['eu-west-1', 'us-east-1'] } };
+    expect(byId(evaluateDoctor(missing, settings), 'identity-center')).toMatchObject({
+      verdict: 'fail',
+      blocking: true,
+      remedy: expect.stringContaining('--idc-region <region>'),
+    });
+    const wrong = healthy();
+    const withRegion = doctorSettings({ ...defaultOptions, idcRegion: 'us-east-1' });
+    expect(byId(evaluateDoctor(wrong, withRegion), 'identity-center')).toMatchObject({
+      verdict: 'fail',
+      remedy: '--idc-region eu-west-1',
+    });
+    const iam = doctorSettings({ ...defaultOptions, principalType: 'iam-role' });
+    expect(byId(evaluateDoctor(healthy(), iam), 'identity-center').verdict).toBe('skip');
+  });
+
+  it.each([
+    [
+      'UPDATE_ROLLBACK_FAILED',
+      'fail',
+      'aws cloudformation continue-update-rollback --stack-name SecurityNotifications-SC-Bucket --region eu-west-1',
+    ],
+    [
+      'DELETE_FAILED',
+      'fail',
+      'aws cloudformation delete-stack --stack-name SecurityNotifications-SC-Bucket --region eu-west-1',
+    ],
+    ['ROLLBACK_FAILED', 'fail', 'describe-stack-events'],
+    ['UPDATE_FAILED', 'fail', 'aws cloudformation rollback-stack'],
+    ['ROLLBACK_COMPLETE', 'warn', 'secnotify install deletes and re-creates it'],
+    ['UPDATE_IN_PROGRESS', 'warn', 'install waits for it'],
+  ])('stack in %s → %s with its remedy', (status, verdict, remedy) => {
+    const facts = healthy();
+    facts.stacks![0]!.status = { value: { status, reason: 'Resource handler returned message: boom' } };
+    const c = byId(evaluateDoctor(facts, settings), 'stack:bucket');
+    expect(c.verdict).toBe(verdict);
+    expect(c.remedy).toContain(remedy);
+    expect(c.reason).toContain('boom');
+    expect(c.blocking).toBe(verdict === 'fail');
+  });
+
+  it('prints each check with its verdict and the remedy under failures', () => {
+    const facts = healthy();
+    facts.securityHub = { value: null };
+    const text = formatDoctorReport(evaluateDoctor(facts, settings));
+    expect(text).toContain('FAIL  Security Hub enabled in eu-west-1');
+    expect(text).toContain('      Remedy: aws securityhub enable-security-hub --region eu-west-1');
+    expect(text).toContain('PASS  AWS Organizations with all features');
+    expect(text.trim().split('\n').at(-1)).toBe('11 passed, 0 warning(s), 1 failed, 0 skipped.');
+  });
+});
+
+describe('diagnose with SDK mocks', () => {
+  const sts = mockClient(STSClient);
+  const org = mockClient(OrganizationsClient);
+  const sc = mockClient(ServiceCatalogClient);
+  const cfn = mockClient(CloudFormationClient);
+  const sh = mockClient(SecurityHubClient);
+  const sso = mockClient(SSOAdminClient);
+  const mocks = [sts, org, sc, cfn, sh, sso];
+
+  const awsError = (name: string, message: string) =>
+    Object.assign(new Error(message), { name, $metadata: {} });
+  const context = (accessKeyId: string) =>
+    createAwsContext({ region: 'eu-west-1', credentials: { accessKeyId, secretAccessKey: 'secret' } });
+
+  beforeEach(() => {
+    for (const m of mocks) m.reset();
+    sts.on(GetCallerIdentityCommand).callsFake(async function (this: unknown) {
+      return { Account: HUB, Arn: `arn:aws:sts::${HUB}:assumed-role/Admin/me` };
+    });
+    org.on(DescribeOrganizationCommand).resolves({
+      Organization: {
+        Id: 'o-abcdefghij',
+        MasterAccountId: MGMT,
+        FeatureSet: 'ALL',
+        Arn: 'arn:aws:organizations::x',
+      },
+    });
+    sh.on(DescribeHubCommand).resolves({ HubArn: `arn:aws:securityhub:eu-west-1:${HUB}:hub/default` });
+    sh.on(DescribeSecurityHubV2Command).rejects(awsError('ResourceNotFoundException', 'not enabled'));
+    sh.on(ListFindingAggregatorsCommand).resolves({ FindingAggregators: [] });
+    sso.on(ListInstancesCommand).resolves({
+      Instances: [
+        {
+          InstanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
+          IdentityStoreId: 'd-1234567890',
+          Status: 'ACTIVE',
+        },
+      ],
+    });
+    cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', 'Stack with id X does not exist'));
+  });
+  afterEach(() => {
+    for (const m of mocks) m.reset();
+  });
+
+  it('gathers a healthy hub-only setup: the organization checks warn with the --management-profile remedy', async () => {
+    sc.on(GetAWSOrganizationsAccessStatusCommand).rejects(
+      awsError(
+        'AccessDeniedException',
+        `User: arn:aws:sts::${HUB}:assumed-role/Admin/me is not authorized to perform: servicecatalog:GetAWSOrganizationsAccessStatus`,
+      ),
+    );
+    const hub = await context('hub');
+    const report = await diagnose({ hub }, settings);
+    expect(byId(report, 'credentials').verdict).toBe('pass');
+    expect(byId(report, 'organization-all-features').verdict).toBe('pass');
+    expect(byId(report, 'hub-not-management').verdict).toBe('pass');
+    expect(byId(report, 'service-catalog-org-access')).toMatchObject({
+      verdict: 'warn',
+      reason: expect.stringContaining(
+        'only the management account or a Service Catalog delegated administrator may ask',
+      ),
+      remedy: expect.stringContaining('--management-profile'),
+    });
+    expect(byId(report, 'security-hub').verdict).toBe('pass');
+    expect(byId(report, 'security-hub-edition').reason).toContain('the OCSF-based Security Hub is off');
+    expect(byId(report, 'aggregation').reason).toContain('Off');
+    expect(byId(report, 'stack:portfolio').reason).toBe('Not deployed yet.');
+    expect(report.ok).toBe(true);
+    hub.destroy();
+  });
+
+  it('reports every failing state the management account can see, with its remedy', async () => {
+    const hub = await context('hub');
+    const management = await context('management');
+    // One STS mock serves both contexts: answer by the credentials that signed the request.
+    sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => {
+      const creds = await (getClient() as STSClient).config.credentials();
+      const id = creds.accessKeyId === 'management' ? MGMT : HUB;
+      return { Account: id, Arn: `arn:aws:sts::${id}:assumed-role/Admin/me` };
+    });
+    sc.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'DISABLED' });
+    org
+      .on(ListDelegatedAdministratorsCommand)
+      .resolves({ DelegatedAdministrators: [{ Id: '999988887777' }] });
+    cfn.on(DescribeOrganizationsAccessCommand).resolves({ Status: 'DISABLED' });
+    sh.on(DescribeHubCommand).rejects(
+      awsError('InvalidAccessException', 'Account 222233334444 is not subscribed to AWS Security Hub'),
+    );
+    sh.on(ListFindingAggregatorsCommand).resolves({
+      FindingAggregators: [
+        { FindingAggregatorArn: `arn:aws:securityhub:us-east-1:${HUB}:finding-aggregator/abc` },
+      ],
+    });
+    sh.on(GetFindingAggregatorCommand).resolves({
+      FindingAggregationRegion: 'us-east-1',
+      RegionLinkingMode: 'ALL_REGIONS',
+    });
+    cfn.on(DescribeStacksCommand, { StackName: 'SecurityNotifications-Service-Catalog' }).resolves({
+      Stacks: [
+        {
+          StackName: 'SecurityNotifications-Service-Catalog',
+          StackStatus: 'UPDATE_ROLLBACK_FAILED',
+          StackStatusReason: 'The following resource(s) failed to update: [Portfolio].',
+          CreationTime: new Date(),
+        },
+      ],
+    });
+
+    const report = await diagnose({ hub, management }, settings);
+    const failed = report.checks.filter((c) => c.verdict === 'fail').map((c) => [c.id, c.remedy]);
+    expect(failed).toEqual([
+      [
+        'service-catalog-org-access',
+        expect.stringContaining('aws servicecatalog enable-aws-organizations-access'),
+      ],
+      [
+        'delegated-admin',
+        expect.stringContaining(`--account-id ${HUB} --service-principal servicecatalog.amazonaws.com`),
+      ],
+      [
+        'stacksets-trusted-access',
+        expect.stringContaining('aws cloudformation activate-organizations-access'),
+      ],
+      ['security-hub', expect.stringContaining('aws securityhub enable-security-hub --region eu-west-1')],
+      [
+        'stack:portfolio',
+        expect.stringContaining(
+          'aws cloudformation continue-update-rollback --stack-name SecurityNotifications-Service-Catalog --region eu-west-1',
+        ),
+      ],
+    ]);
+    expect(byId(report, 'aggregation')).toMatchObject({
+      verdict: 'warn',
+      remedy: expect.stringContaining('--region us-east-1'),
+    });
+    // The management account's own stacks are looked at too.
+    expect(report.checks.map((c) => c.id)).toContain('stack:launchRoleStackSet');
+    expect(cfn.commandCalls(DescribeOrganizationsAccessCommand)[0]!.args[0].input).toEqual({
+      CallAs: 'SELF',
+    });
+    expect(org.commandCalls(ListDelegatedAdministratorsCommand)[0]!.args[0].input).toMatchObject({
+      ServicePrincipal: 'servicecatalog.amazonaws.com',
+    });
+    hub.destroy();
+    management.destroy();
+  });
+
+  it('turns expired credentials into a failed first check with the sso login remedy', async () => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(awsError('ExpiredToken', 'The security token included in the request is expired'));
+    const hub = await context('hub');
+    const report = await diagnose({ hub }, settings);
+    expect(byId(report, 'credentials')).toMatchObject({
+      verdict: 'fail',
+      reason: expect.stringContaining('expired'),
+      remedy: expect.stringContaining('aws sso login --profile <profile>'),
+    });
+    expect(report.checks.slice(1).every((c) => c.verdict === 'skip')).toBe(true);
+    hub.destroy();
+  });
+});
