@@ -101,7 +101,7 @@ let endpoint = '';
 
 beforeAll(async () => {
   // A stand-in AWS endpoint that counts requests: bad input must never reach it.
-  server = createServer((req, res) => {
+  server = createServer((_req, res) => {
     requests += 1;
     res.statusCode = 500;
     res.end();

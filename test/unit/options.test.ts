@@ -60,13 +60,12 @@ describe('resolveOptions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sn-'));
     const file = join(dir, 'c.json');
     writeFileSync(file, JSON.stringify({ formatter: 'sms' }));
-    const error = (() => {
-      try {
-        resolveOptions(loadConfigFile(file).options);
-      } catch (e) {
-        return e;
-      }
-    })();
+    let error: unknown;
+    try {
+      resolveOptions(loadConfigFile(file).options);
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).field).toBe(`formatter (in ${file})`);
     expect((error as UsageError).message).toContain('one of lambda, eventbridge');
