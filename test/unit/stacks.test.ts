@@ -18,6 +18,7 @@ import {
   ExecuteChangeSetCommand,
   GetTemplateCommand,
   ListStackResourcesCommand,
+  type ResourceStatus,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,7 +93,7 @@ class Sim {
       LogicalResourceId: logicalId,
       PhysicalResourceId: isStack ? this.stackId : `${logicalId.toLowerCase()}-physical`,
       ResourceType: type,
-      ResourceStatus: status,
+      ResourceStatus: status as ResourceStatus,
       ResourceStatusReason: reason,
       Timestamp: new Date(this.clock),
     };
@@ -588,7 +589,9 @@ describe('describeStack and stackOutputs', () => {
         '  Bucket: { Type: AWS::S3::Bucket }',
         'Outputs:',
         '  BucketName: { Value: !Ref Bucket }',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
         '  BucketUrl: { Value: !Sub "https://${Bucket.RegionalDomainName}" }',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
         '  Arn: { Value: !Sub "arn:${AWS::Partition}:s3:::${Bucket}" }',
       ].join('\n'),
     });
@@ -617,6 +620,7 @@ describe('deriveOutputs', () => {
         Name: { Value: { Ref: 'Topic' } },
         Param: { Value: { Ref: 'ProviderName' } },
         Joined: { Value: { 'Fn::Join': ['/', [{ Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, 'x']] } },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
         SubVars: { Value: { 'Fn::Sub': ['${Name}-${AWS::StackName}', { Name: { Ref: 'Topic' } }] } },
         Attr: { Value: { 'Fn::GetAtt': ['Topic', 'TopicName'] } },
         Missing: { Value: { Ref: 'NotCreated' } },
