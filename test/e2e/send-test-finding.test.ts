@@ -1,0 +1,255 @@
+// send-test-finding through the real CLI against moto: the finding Security Hub stores, flag errors before
+// any AWS call, and the finding (as Security Hub wraps it in its EventBridge event) against a subscription
+// rule rendered from the product template (moto's EventBridge) and through the email formatter.
+// moto does not implement BatchUpdateFindings, so `--archive` is covered by test/unit/test-finding.test.ts.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import { EnableSecurityHubCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CfnTemplate } from '../../src/core/cfn-yaml.js';
+import { defaultOptions } from '../../src/core/options.js';
+import { renderProductTemplate } from '../../src/core/render/product.js';
+import { type AsffFinding, wrapAsImportedEvent } from '../../src/core/test-finding.js';
+import { emailsForEvent } from '../../src/notify/format.js';
+import { type MotoAccount, motoAccount } from '../support/aws.js';
+
+const run = promisify(execFile);
+
+async function cli(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/secnotify.js', ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', NODE_NO_WARNINGS: '1', CI: '1', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let account: MotoAccount;
+let finding: AsffFinding;
+
+beforeAll(async () => {
+  account = await motoAccount('eu-west-1');
+  await new SecurityHubClient(account.clientConfig).send(new EnableSecurityHubCommand({}));
+  const sent = await cli(
+    [
+      'send-test-finding',
+      '--severity',
+      'critical',
+      '--resource-tag',
+      'app=payments',
+      '--title',
+      'Bucket is public',
+      '--json',
+    ],
+    account.env,
+  );
+  expect(sent.stderr).toBe('');
+  expect(sent.code).toBe(0);
+  const result = JSON.parse(sent.stdout) as { findingId: string; archiveCommand: string };
+  const stored = await new SecurityHubClient(account.clientConfig).send(new GetFindingsCommand({}));
+  finding = stored.Findings?.find((f) => f.Id === result.findingId) as AsffFinding;
+  expect(finding).toBeDefined();
+  expect(result.archiveCommand).toBe(
+    `secnotify send-test-finding --archive '${result.findingId}' --region eu-west-1`,
+  );
+});
+
+describe('secnotify send-test-finding', () => {
+  it('imports one labelled finding under the account default product', () => {
+    expect(finding).toMatchObject({
+      SchemaVersion: '2018-10-08',
+      ProductArn: `arn:aws:securityhub:eu-west-1:${account.accountId}:product/${account.accountId}/default`,
+      GeneratorId: 'secnotify-send-test-finding',
+      AwsAccountId: account.accountId,
+      Types: ['Software and Configuration Checks/secnotify/Test notification'],
+      Severity: { Label: 'CRITICAL' },
+      Title: '[secnotify test] Bucket is public',
+      Resources: [{ Type: 'Other', Region: 'eu-west-1', Tags: { app: 'payments' } }],
+      Workflow: { Status: 'NEW' },
+      RecordState: 'ACTIVE',
+    });
+    expect(finding.Id).toMatch(/^secnotify-test\/[0-9a-f-]{36}$/);
+    expect(finding.CreatedAt).toBe(finding.UpdatedAt);
+    expect(Date.now() - Date.parse(finding.CreatedAt)).toBeLessThan(120_000);
+  });
+
+  it('prints the finding ID and how to archive it', async () => {
+    const sent = await cli(['send-test-finding'], account.env);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/Imported test finding secnotify-test\/\S+/);
+    expect(sent.stdout).toContain('severity HIGH');
+    expect(sent.stdout).toMatch(
+      /Archive it again with: secnotify send-test-finding --archive 'secnotify-test\/\S+' --region eu-west-1/,
+    );
+  });
+
+  it('refuses bad flags with exit 2 before any AWS call', async () => {
+    const noAws = { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+    const severity = await cli(['send-test-finding', '--severity', 'SEVERE'], noAws);
+    expect(severity.code).toBe(2);
+    expect(severity.stderr).toContain('--severity: "SEVERE" is not valid');
+    const tag = await cli(['send-test-finding', '--resource-tag', 'app'], noAws);
+    expect(tag.code).toBe(2);
+    expect(tag.stderr).toContain('expected KEY=VALUE');
+    const archive = await cli(['send-test-finding', '--archive', 'arn:aws:guardduty:x'], noAws);
+    expect(archive.code).toBe(2);
+    expect(archive.stderr).toContain('not a test finding ID');
+  });
+
+  it('fails with the enable command where Security Hub is off', async () => {
+    const other = await motoAccount('eu-central-1');
+    const sent = await cli(['send-test-finding'], other.env);
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toContain('Security Hub CSPM is not enabled in eu-central-1');
+    expect(sent.stderr).toContain('aws securityhub enable-security-hub --region eu-central-1');
+  });
+});
+
+// ---------- the subscription rule ----------
+type Launch = Record<string, unknown>;
+const launch: Launch = {
+  EmailAddresses: 'team@example.com',
+  MinimumSeverity: 'High',
+  NotifyWhenResolved: 'No',
+  FindingSource: 'Both',
+  TagKey: 'app',
+  TagValues: ['payments'],
+  ProductFilter: 'Do not limit products',
+  ProductList: [],
+};
+
+/** The intrinsic functions the rule's EventPattern uses, evaluated as CloudFormation would at launch. */
+function evaluate(node: unknown, t: CfnTemplate, params: Launch): unknown {
+  const ev = (n: unknown) => evaluate(n, t, params);
+  if (Array.isArray(node)) return node.map(ev);
+  if (node === null || typeof node !== 'object') return node;
+  const [key, arg] = Object.entries(node)[0] ?? [];
+  const cond = (name: string) => Boolean(ev(t.Conditions?.[name]));
+  switch (key) {
+    case 'Ref':
+      if (!((arg as string) in params)) throw new Error(`no value for ${String(arg)}`);
+      return params[arg as string];
+    case 'Fn::If': {
+      const [name, a, b] = arg as [string, unknown, unknown];
+      return cond(name) ? ev(a) : ev(b);
+    }
+    case 'Fn::Equals': {
+      const [a, b] = (arg as unknown[]).map(ev);
+      return JSON.stringify(a) === JSON.stringify(b);
+    }
+    case 'Fn::Not':
+      return !ev((arg as unknown[])[0]);
+    case 'Fn::Join': {
+      const [sep, list] = arg as [string, unknown];
+      return (ev(list) as string[]).join(sep);
+    }
+    case 'Fn::FindInMap': {
+      const [m, k1, k2] = (arg as unknown[]).map(ev) as string[];
+      return (t.Mappings as Record<string, Record<string, Record<string, unknown>>>)[m!]![k1!]![k2!];
+    }
+    case 'Fn::Sub': {
+      const [text, vars] = typeof arg === 'string' ? [arg, {}] : (arg as [string, Record<string, unknown>]);
+      const scope: Record<string, unknown> = { ...params };
+      for (const [k, v] of Object.entries(vars)) scope[k] = ev(v);
+      return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => String(scope[name]));
+    }
+    default:
+      if (key?.startsWith('Fn::')) throw new Error(`not evaluated here: ${key}`);
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, ev(v)]));
+  }
+}
+
+/**
+ * moto's matcher does not look inside arrays of objects (detail.findings[]); EventBridge matches a field
+ * against every value under its path across arrays, so each leaf path is given the list of those values.
+ */
+function arrayForm(node: unknown): unknown {
+  const out: Record<string, unknown> = {};
+  const walk = (n: unknown, path: string[]) => {
+    if (Array.isArray(n)) for (const item of n) walk(item, path);
+    else if (n !== null && typeof n === 'object' && Object.keys(n).length > 0)
+      for (const [k, v] of Object.entries(n)) walk(v, [...path, k]);
+    else {
+      let o = out;
+      for (const p of path.slice(0, -1)) {
+        o[p] ??= {};
+        o = o[p] as Record<string, unknown>;
+      }
+      const last = path.at(-1)!;
+      o[last] = [...((o[last] as unknown[]) ?? []), n];
+    }
+  };
+  walk(node, []);
+  return out;
+}
+
+describe('the test finding reaches a subscription', () => {
+  const template = renderProductTemplate({ ...defaultOptions, formatter: 'eventbridge' }, {}).template;
+  const rule = template.Resources.AsffFindingRule!;
+
+  async function delivered(params: Launch, name: string): Promise<boolean> {
+    const events = new EventBridgeClient(account.clientConfig);
+    const sqs = new SQSClient(account.clientConfig);
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const pattern = evaluate(rule.Properties!.EventPattern, template, params) as string;
+    await events.send(new PutRuleCommand({ Name: name, EventPattern: pattern, State: 'ENABLED' }));
+    await events.send(
+      new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn! }] }),
+    );
+    const event = wrapAsImportedEvent(finding, { eventId: 'e-1', time: new Date() });
+    const put = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: event.source as string,
+            DetailType: event['detail-type'] as string,
+            Detail: JSON.stringify(arrayForm(event.detail)),
+          },
+        ],
+      }),
+    );
+    expect(put.FailedEntryCount ?? 0).toBe(0);
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    return (got.Messages ?? []).length > 0;
+  }
+
+  it('matches a High-minimum subscription filtered on the tag it carries', async () => {
+    expect(await delivered(launch, 'stf-match')).toBe(true);
+  });
+
+  it('does not match a subscription for another tag value', async () => {
+    expect(await delivered({ ...launch, TagValues: ['billing'] }, 'stf-other-tag')).toBe(false);
+  });
+
+  it('formats into the email a subscriber gets (preview formatter)', () => {
+    const event = wrapAsImportedEvent(finding, { eventId: 'e-1', time: new Date() });
+    const emails = emailsForEvent(event, { timeZone: 'UTC', skipRepeated: true });
+    expect(emails).toHaveLength(1);
+    const [email] = emails;
+    expect(email!.subject).toMatch(/^Critical severity .*\[secnotify test\] Bucket is public/);
+    expect(email!.subject.length).toBeLessThanOrEqual(100);
+    expect(email!.message).toContain(finding.Id);
+    expect(email!.message).toContain('payments');
+    expect(email!.message).toContain(account.accountId);
+  });
+});
