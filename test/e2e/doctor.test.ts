@@ -1,0 +1,131 @@
+// doctor through the real CLI against moto, for the checks moto answers: credentials and region, the
+// organization and its feature set, the hub being the management account, Security Hub CSPM, Identity
+// Center and stacks. moto implements neither GetAWSOrganizationsAccessStatus, DescribeOrganizationsAccess,
+// DescribeSecurityHubV2 nor the finding aggregator calls: those checks come out as "could not check"
+// warnings here, and their pass/fail states are covered with SDK mocks in test/unit/doctor.test.ts.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  DescribeCreateAccountStatusCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { describe, expect, it } from 'vitest';
+import type { DoctorReport } from '../../src/core/doctor.js';
+import { motoAccount } from '../support/aws.js';
+
+const run = promisify(execFile);
+
+async function cli(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run('node', ['bin/secnotify.js', ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', NODE_NO_WARNINGS: '1', CI: '1', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function check(report: DoctorReport, id: string) {
+  const c = report.checks.find((x) => x.id === id);
+  if (!c) throw new Error(`no check ${id}`);
+  return c;
+}
+
+describe('secnotify doctor', () => {
+  it('flags a hub that is the management account, with --json and exit 1', async () => {
+    const account = await motoAccount('eu-west-1');
+    await new OrganizationsClient(account.clientConfig).send(
+      new CreateOrganizationCommand({ FeatureSet: 'ALL' }),
+    );
+    await new SecurityHubClient(account.clientConfig).send(new EnableSecurityHubCommand({}));
+
+    const out = await cli(['doctor', '--json'], account.env);
+    expect(out.code).toBe(1);
+    const report = JSON.parse(out.stdout) as DoctorReport;
+    expect(report.ok).toBe(false);
+    expect(check(report, 'credentials')).toMatchObject({
+      verdict: 'pass',
+      reason: expect.stringContaining(`${account.accountId}`),
+    });
+    expect(check(report, 'caller-account').reason).toContain(
+      `Account ${account.accountId} is the management account`,
+    );
+    expect(check(report, 'organization-all-features').verdict).toBe('pass');
+    expect(check(report, 'hub-not-management')).toMatchObject({
+      verdict: 'fail',
+      blocking: true,
+      remedy: expect.stringContaining('--service-principal servicecatalog.amazonaws.com'),
+    });
+    expect(check(report, 'security-hub')).toMatchObject({
+      verdict: 'pass',
+      reason: expect.stringContaining(`arn:aws:securityhub:eu-west-1:${account.accountId}:hub/default`),
+    });
+    expect(check(report, 'identity-center')).toMatchObject({
+      verdict: 'pass',
+      reason: expect.stringMatching(/Instance arn:aws:sso:::instance\/ssoins-\S+ .*home region eu-west-1/),
+    });
+    // The management account's stacks are looked at with the hub's credentials when they are the same account.
+    expect(report.checks.filter((c) => c.id.startsWith('stack:')).map((c) => [c.id, c.reason])).toEqual([
+      ['stack:bucket', 'Not deployed yet.'],
+      ['stack:portfolio', 'Not deployed yet.'],
+      ['stack:launchRoleStackSet', 'Not deployed yet.'],
+      ['stack:permissionSet', 'Not deployed yet.'],
+    ]);
+    // What moto does not implement is reported, not fatal.
+    expect(check(report, 'stacksets-trusted-access').verdict).toBe('warn');
+    // stdout is the one JSON document; the failure line goes to stderr.
+    expect(out.stderr).toContain('doctor: 1 check(s) failed.');
+  });
+
+  it('in a member account: consolidated billing and Security Hub off fail with their commands', async () => {
+    const management = await motoAccount('us-east-2');
+    const org = new OrganizationsClient(management.clientConfig);
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'CONSOLIDATED_BILLING' }));
+    const created = await org.send(
+      new CreateAccountCommand({ AccountName: 'hub', Email: 'hub@example.com' }),
+    );
+    const status = await org.send(
+      new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: created.CreateAccountStatus!.Id! }),
+    );
+    const hub = await motoAccount('us-east-2', status.CreateAccountStatus!.AccountId!);
+    await new CloudFormationClient(hub.clientConfig).send(
+      new CreateStackCommand({
+        StackName: 'SecurityNotifications-SC-Bucket',
+        TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }),
+      }),
+    );
+
+    const out = await cli(['doctor', '--principal-type', 'iam-role', '--no-launch-role'], hub.env);
+    expect(out.code).toBe(1);
+    const text = out.stdout;
+    expect(text).toContain('PASS  Hub account is not the management account');
+    expect(text).toContain('FAIL  AWS Organizations with all features');
+    expect(text).toContain('Remedy: From the management account: aws organizations enable-all-features');
+    expect(text).toContain('FAIL  Security Hub enabled in us-east-2');
+    expect(text).toContain('Remedy: aws securityhub enable-security-hub --region us-east-2');
+    expect(text).toContain('SKIP  IAM Identity Center instance and home region');
+    expect(text).toContain('SKIP  CloudFormation StackSets trusted access');
+    expect(text).toMatch(
+      /PASS {2}Stack SecurityNotifications-SC-Bucket \(hub account, us-east-2\)\n {6}CREATE_COMPLETE\./,
+    );
+    expect(text).toMatch(/\d+ passed, \d+ warning\(s\), 2 failed, \d+ skipped\./);
+  });
+
+  it('reports missing region and credentials as the first failed check', async () => {
+    const out = await cli(['doctor', '--json'], {});
+    expect(out.code).toBe(1);
+    const report = JSON.parse(out.stdout) as DoctorReport;
+    expect(check(report, 'credentials')).toMatchObject({
+      verdict: 'fail',
+      reason: expect.stringContaining('No AWS region'),
+      remedy: expect.stringContaining('--region <region>'),
+    });
+    expect(report.installable).toBe(false);
+  });
+});
