@@ -72,6 +72,37 @@ export interface BaseClientConfig {
 
 type Destroyable = { destroy(): void };
 
+/** The slice of a client's middleware stack used to translate its errors. */
+interface Translatable {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string; priority: 'high' },
+    ): void;
+  };
+}
+
+/**
+ * Every call's failure (after the SDK's retries, since this wraps the whole stack) comes out as the
+ * project's typed error when the user can act on it, naming the action and the profile.
+ */
+function translateErrorsOf(client: Translatable, service: string, profile: string | undefined): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const operation = (context.commandName ?? '').replace(/Command$/, '');
+        throw translateAwsError(error, { action: `${service}:${operation}`, profile });
+      }
+    },
+    { step: 'initialize', name: 'secnotifyErrorTranslation', priority: 'high' },
+  );
+}
+
 /**
  * Resolves the region: target.region → AWS_REGION / AWS_DEFAULT_REGION → the profile's `region` in the
  * shared config files (through the SDK's own config loader). Throws a UsageError naming the flag.
@@ -188,6 +219,7 @@ function buildContext(
       let client = clients.get(name);
       if (!client) {
         client = make().then((c) => {
+          translateErrorsOf(c as unknown as Translatable, name, target.profile);
           created.push(c);
           return c;
         });
@@ -217,7 +249,7 @@ function buildContext(
       const { OrganizationsClient } = await import('@aws-sdk/client-organizations');
       return new OrganizationsClient(base);
     }),
-    ssoAdmin: lazy('ssoadmin', async () => {
+    ssoAdmin: lazy('sso', async () => {
       const { SSOAdminClient } = await import('@aws-sdk/client-sso-admin');
       return new SSOAdminClient(base);
     }),
