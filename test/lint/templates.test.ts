@@ -1,6 +1,6 @@
 // Every rendered variant of the infrastructure templates passes cfn-lint and checkov.
 import { describe, expect, it } from 'vitest';
-import { checkTemplates, optionVariants, renderAllVariants } from './harness.js';
+import { checkIamActions, checkTemplates, optionVariants, renderAllVariants } from './harness.js';
 
 describe('rendered templates pass cfn-lint and checkov', () => {
   it('has no finding in any variant, and skips checkov checks only with a written reason', async () => {
@@ -20,5 +20,9 @@ describe('rendered templates pass cfn-lint and checkov', () => {
       'CKV_AWS_18 AWS::S3::Bucket.AccessLogBucket',
     ]);
     for (const s of result.suppressions) expect(s.comment.length).toBeGreaterThan(20);
+  });
+
+  it('names only real IAM actions, with "*" where an action takes no resource ARN', async () => {
+    expect(await checkIamActions(renderAllVariants())).toEqual([]);
   });
 });
