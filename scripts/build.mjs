@@ -1,6 +1,6 @@
 // Builds the CLI (ESM, code-split so `--version` and `--help` load almost nothing) and, when its
 // source exists, the formatter Lambda (one CommonJS file without the AWS SDK, which the runtime provides).
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -46,4 +46,6 @@ if (existsSync(lambdaEntry)) {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  // The package is "type": "module"; the bundle is CommonJS, as Lambda's index.js in a zip is read.
+  writeFileSync(join(dist, 'lambda/package.json'), '{ "type": "commonjs" }\n');
 }

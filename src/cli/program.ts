@@ -91,6 +91,31 @@ export function buildProgram(runCommand: Runner): Command {
       .option('--save-config <file>', 'write the answers to a YAML file for the next run (--config)'),
   ).action(action(() => import('./commands/install.js')));
 
+  program
+    .command('preview')
+    .description(
+      'print exactly the emails a subscriber would get for a Security Hub event or finding (offline)',
+    )
+    .requiredOption(
+      '--event <file>',
+      'EventBridge event or bare finding JSON (ASFF or OCSF), - for stdin, or a folder with --all',
+    )
+    .option('--all', 'preview every .json file in the --event folder')
+    .addOption(
+      new Option('--formatter <mode>', 'formatter to preview (default: lambda)').choices([
+        'lambda',
+        'eventbridge',
+      ]),
+    )
+    .option('--timezone <zone>', 'IANA time zone for dates, Lambda formatter only (default: UTC)')
+    .option('--idc-subdomain <subdomain>', 'access-portal subdomain: adds the sign-in deep link')
+    .option(
+      '--permission-set <name>',
+      'permission set in the deep link (default: SubscribeToSecurityNotifications)',
+    )
+    .option('--no-skip-repeated-findings', 'also show repeated control findings the Lambda would skip')
+    .action(action(() => import('./commands/preview.js')));
+
   return program;
 }
 

@@ -1,67 +1,127 @@
-// `secnotify preview <event.json|->`: the e-mails the formatter Lambda would send for an EventBridge event
-// or a bare finding (ASFF or OCSF), offline. Input that is not a finding is bad input (exit 2).
-import { readFileSync } from 'node:fs';
+// `secnotify preview --event FILE|-`: exactly the emails a subscriber would receive for an EventBridge event
+// or a bare finding (ASFF or OCSF), offline. Lambda mode runs the formatter the Lambda runs; eventbridge mode
+// applies the input transformer of the rendered product template. `--all` previews every *.json in a folder.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { isKnownTimeZone } from '../../core/patterns.js';
-import { type EmailSettings, planEmails } from '../../notify/format.js';
+import { DEFAULT_PERMISSION_SET, resolveOptions, type SecnotifyOptions } from '../../core/options.js';
+import { patterns } from '../../core/patterns.js';
+import { renderProductTemplate } from '../../core/render/product.js';
+import { type Email, planEmails } from '../../notify/format.js';
+import { eventbridgeEmails } from '../../notify/transformer.js';
 import type { CommandContext } from '../context.js';
 
-function readInput(path: string): unknown {
+interface Preview {
+  file?: string;
+  emails: Email[];
+  /** Findings that produce no email, with the reason. */
+  skipped: { findingId: string; reason: string }[];
+}
+
+function readJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (error) {
-    throw new UsageError(`${path}: cannot read the file (${(error as Error).message}).`, { field: 'FILE' });
+    throw new UsageError(`--event: cannot read ${path} (${(error as Error).message}).`, { field: '--event' });
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${path}: not JSON (${(error as Error).message}).`, { field: 'FILE' });
+    throw new UsageError(`--event: ${path} is not JSON (${(error as Error).message}).`, { field: '--event' });
   }
 }
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>, args: string[]): Promise<void> {
-  const path = args[0];
-  if (!path)
-    throw new UsageError('preview: give the event or finding JSON file, or - for stdin.', { field: 'FILE' });
-  const timeZone = String(opts.timezone ?? 'UTC');
-  if (!isKnownTimeZone(timeZone)) {
+function inputFiles(event: string, all: boolean): string[] {
+  const isDir = event !== '-' && statSafe(event)?.isDirectory();
+  if (all) {
+    if (!isDir) throw new UsageError(`--all: ${event} is not a folder.`, { field: '--all' });
+    const files = readdirSync(event)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => join(event, f));
+    if (files.length === 0) throw new UsageError(`--all: ${event} holds no .json files.`, { field: '--all' });
+    return files;
+  }
+  if (isDir)
+    throw new UsageError(`--event: ${event} is a folder; add --all to preview every event in it.`, {
+      field: '--event',
+    });
+  return [event];
+}
+
+function statSafe(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function previewOne(input: unknown, file: string, options: SecnotifyOptions, permissionSet: string): Preview {
+  try {
+    if (options.formatter === 'eventbridge') {
+      const rendered = renderProductTemplate(options, { lambdaCode: '' }).template;
+      return { emails: eventbridgeEmails(input, rendered), skipped: [] };
+    }
+    const plans = planEmails(input, {
+      timeZone: options.timezone,
+      idcSubdomain: options.idcSubdomain,
+      permissionSet: options.idcSubdomain ? permissionSet : undefined,
+      skipRepeated: options.skipRepeatedFindings,
+    });
+    return {
+      emails: plans.flatMap((p) => (p.email ? [p.email] : [])),
+      skipped: plans.flatMap((p) =>
+        p.email ? [] : [{ findingId: p.finding.id, reason: p.skipped ?? 'not sent' }],
+      ),
+    };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--event: ${file}: ${(error as Error).message}`, { field: '--event' });
+  }
+}
+
+function previewText(p: Preview): string {
+  const parts = p.emails.map(
+    (e, i) =>
+      `--- email ${i + 1} of ${p.emails.length}${p.file ? ` (${p.file})` : ''} ---\nSubject: ${e.subject}\n\n${e.message}`,
+  );
+  for (const s of p.skipped) parts.push(`--- no email for finding ${s.findingId}: ${s.reason} ---`);
+  if (parts.length === 0) parts.push(`--- no email${p.file ? ` for ${p.file}` : ''} ---`);
+  return parts.join('\n\n');
+}
+
+export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+  const options = resolveOptions({
+    values: {
+      formatter: opts.formatter,
+      timezone: opts.timezone,
+      idcSubdomain: opts.idcSubdomain,
+      skipRepeatedFindings: opts.skipRepeatedFindings,
+    },
+    sources: {},
+  });
+  const permissionSet = typeof opts.permissionSet === 'string' ? opts.permissionSet : DEFAULT_PERMISSION_SET;
+  if (!patterns.permissionSetName.regex.test(permissionSet)) {
     throw new UsageError(
-      `--timezone: "${timeZone}" is not valid; expected an IANA time zone such as UTC or Europe/Berlin.`,
-      {
-        field: '--timezone',
-      },
+      `--permission-set: "${permissionSet}" is not valid; expected ${patterns.permissionSetName.form}.`,
+      { field: '--permission-set' },
     );
   }
-  const settings: EmailSettings = {
-    timeZone,
-    idcSubdomain: typeof opts.idcSubdomain === 'string' ? opts.idcSubdomain : undefined,
-    permissionSet: typeof opts.permissionSet === 'string' ? opts.permissionSet : undefined,
-    skipRepeated: opts.skipRepeated !== false,
-  };
-  const input = readInput(path);
-  let plans: ReturnType<typeof planEmails>;
-  try {
-    plans = planEmails(input, settings);
-  } catch (error) {
-    throw new UsageError(`${path}: ${(error as Error).message}`, { field: 'FILE' });
+  if (opts.permissionSet !== undefined && !options.idcSubdomain) {
+    throw new UsageError('--permission-set: the sign-in link needs --idc-subdomain as well.', {
+      field: '--permission-set',
+    });
   }
-  const text = plans
-    .map((plan, i) =>
-      plan.email
-        ? `--- e-mail ${i + 1} of ${plans.length} ---\nSubject: ${plan.email.subject}\n\n${plan.email.message}`
-        : `--- finding ${i + 1} of ${plans.length}: no e-mail (${plan.skipped}) ---`,
-    )
-    .join('\n\n');
-  ctx.io.result(
-    {
-      emails: plans.map((plan) => ({
-        findingId: plan.finding.id,
-        subject: plan.email?.subject,
-        message: plan.email?.message,
-        skipped: plan.skipped,
-      })),
-    },
-    text,
+  const all = Boolean(opts.all);
+  const files = inputFiles(String(opts.event), all);
+  const previews = files.map((file) => ({
+    ...previewOne(readJson(file), file, options, permissionSet),
+    ...(all ? { file } : {}),
+  }));
+  const json = previews.flatMap((p) =>
+    p.emails.map((e) => ({ ...(p.file ? { file: p.file } : {}), subject: e.subject, message: e.message })),
   );
+  ctx.io.result(json, previews.map(previewText).join('\n\n'));
 }
