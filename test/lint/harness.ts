@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
 import { resolveOptions, type SecnotifyOptions } from '../../src/core/options.js';
 import { type RenderContext, renderInfrastructure } from '../../src/core/render/infrastructure.js';
+import { renderProductTemplate } from '../../src/core/render/product.js';
 import { packageRoot } from '../../src/core/render/templates-dir.js';
 
 const ROOT = packageRoot(import.meta.url);
@@ -303,12 +304,13 @@ type VariantRenderer = (variant: Variant) => TemplateFile[];
 const infrastructureFiles: VariantRenderer = (v) =>
   renderInfrastructure(v.options, v.ctx).map((s) => ({ name: `${v.name}.${s.id}`, body: s.body }));
 
-/**
- * What the lint test checks for every variant.
- * >>> PRODUCT TEMPLATE: add its renderer here, one line, e.g.
- *     (v) => [{ name: `${v.name}.product`, body: renderProductTemplate(v.options, { lambdaCode }).body }],
- */
-export const variantRenderers: VariantRenderer[] = [infrastructureFiles];
+/** The product template as subscribers launch it, with the real formatter bundle inlined (`npm run build`). */
+const productFile: VariantRenderer = (v) => [
+  { name: `${v.name}.product`, body: renderProductTemplate(v.options, {}).body },
+];
+
+/** What the lint test checks for every variant. */
+export const variantRenderers: VariantRenderer[] = [infrastructureFiles, productFile];
 
 export function renderAllVariants(renderers: VariantRenderer[] = variantRenderers): TemplateFile[] {
   return optionVariants().flatMap((v) => renderers.flatMap((render) => render(v)));
