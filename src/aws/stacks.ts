@@ -22,7 +22,13 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { parseCfnYaml } from '../core/cfn-yaml.js';
 import { AbortError, DeploymentError, type FailedResource, OperationError } from '../core/errors.js';
-import { isSdkAbortError, isStackNotFoundError, translateAwsError } from './aws-errors.js';
+import {
+  errorMessage,
+  isAwsErrorNamed,
+  isSdkAbortError,
+  isStackNotFoundError,
+  translateAwsError,
+} from './aws-errors.js';
 
 export interface StackSpec {
   stackName: string;
@@ -445,22 +451,43 @@ export async function deployStack(
     .replace(/[^0-9]/g, '')
     .slice(0, 17)}`;
 
-  const created = await run.call('CreateChangeSet', (o) =>
-    cfn.send(
-      new CreateChangeSetCommand({
-        StackName: name,
-        ChangeSetName: changeSetName,
-        ChangeSetType: changeSetType,
-        TemplateBody: spec.templateBody,
-        TemplateURL: spec.templateUrl,
-        Parameters: recordToList(spec.parameters, 'ParameterKey', 'ParameterValue'),
-        Capabilities: spec.capabilities as never,
-        Tags: spec.tags ? recordToList(spec.tags, 'Key', 'Value') : undefined,
-        Description: `secnotify ${changeSetType.toLowerCase()} of ${name}`,
-      }),
-      o,
-    ),
-  );
+  const noChanges = async (): Promise<DeployResult> => {
+    run.notice('SN_STACK_NO_CHANGES', `Stack ${name}: no changes.`);
+    return {
+      stackName: name,
+      outcome: 'no-changes',
+      changes: [],
+      outputs: exists ? await stackOutputs(cfn, name) : {},
+      ...(stack?.StackId ? { stackId: stack.StackId } : {}),
+      status: stack?.StackStatus,
+    };
+  };
+
+  // Some endpoints (moto; CloudFormation for some updates) refuse an empty change set outright instead of
+  // creating a FAILED one; both mean the same.
+  const created = await run
+    .call('CreateChangeSet', (o) =>
+      cfn.send(
+        new CreateChangeSetCommand({
+          StackName: name,
+          ChangeSetName: changeSetName,
+          ChangeSetType: changeSetType,
+          TemplateBody: spec.templateBody,
+          TemplateURL: spec.templateUrl,
+          Parameters: recordToList(spec.parameters, 'ParameterKey', 'ParameterValue'),
+          Capabilities: spec.capabilities as never,
+          Tags: spec.tags ? recordToList(spec.tags, 'Key', 'Value') : undefined,
+          Description: `secnotify ${changeSetType.toLowerCase()} of ${name}`,
+        }),
+        o,
+      ),
+    )
+    .catch((error: unknown) => {
+      if (isAwsErrorNamed(error, 'ValidationError') && EMPTY_CHANGE_SET.test(errorMessage(error)))
+        return undefined;
+      throw error;
+    });
+  if (!created) return noChanges();
   const changeSetId = created.Id ?? changeSetName;
   const stackId = created.StackId ?? stack?.StackId;
   run.lastStatus ??= 'REVIEW_IN_PROGRESS';
@@ -488,15 +515,7 @@ export async function deployStack(
     const reason = described.StatusReason ?? '';
     if (EMPTY_CHANGE_SET.test(reason)) {
       await discard();
-      run.notice('SN_STACK_NO_CHANGES', `Stack ${name}: no changes.`);
-      return {
-        stackName: name,
-        outcome: 'no-changes',
-        changes: [],
-        outputs: exists ? await stackOutputs(cfn, name) : {},
-        stackId,
-        status: stack?.StackStatus,
-      };
+      return noChanges();
     }
     await discard().catch(() => undefined);
     throw new DeploymentError(`CloudFormation rejected the change set for stack ${name}: ${reason}`, {

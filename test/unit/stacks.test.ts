@@ -351,6 +351,16 @@ describe('deployStack', () => {
     expect(notices(h.events)).toEqual(['SN_STACK_NO_CHANGES']);
   });
 
+  it('an endpoint that refuses the empty change set outright ("No updates are to be performed") is also "no changes"', async () => {
+    const sim = new Sim('UPDATE_COMPLETE');
+    sim.mock.on(CreateChangeSetCommand).rejects(validationError('No updates are to be performed.'));
+    const h = hooks();
+    const result = await deployStack(sim.cfn, spec, h);
+    expect(result).toMatchObject({ outcome: 'no-changes', stackId: STACK_ID, status: 'UPDATE_COMPLETE' });
+    expect(notices(h.events)).toEqual(['SN_STACK_NO_CHANGES']);
+    expect(h.confirmed).toEqual([]);
+  });
+
   it('reports a change set CloudFormation rejects for another reason as a failure', async () => {
     const sim = new Sim('UPDATE_COMPLETE');
     sim.changeSet.status = 'FAILED';
