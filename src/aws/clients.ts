@@ -61,6 +61,12 @@ export interface AwsContext {
  */
 export const AWS_MAX_ATTEMPTS = 8;
 
+/** AWS_MAX_ATTEMPTS from the environment (the SDK's own setting name) when it is a positive integer. */
+export function maxAttempts(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.AWS_MAX_ATTEMPTS);
+  return Number.isInteger(n) && n > 0 ? n : AWS_MAX_ATTEMPTS;
+}
+
 /** The shared part of every client's configuration. */
 export interface BaseClientConfig {
   region: string;
@@ -174,7 +180,7 @@ async function resolveCredentials(
   return providers.fromTemporaryCredentials({
     masterCredentials: base,
     params: { RoleArn: target.roleArn, RoleSessionName: 'secnotify', DurationSeconds: 3600 },
-    clientConfig: { region, ...(endpoint ? { endpoint } : {}), maxAttempts: AWS_MAX_ATTEMPTS },
+    clientConfig: { region, ...(endpoint ? { endpoint } : {}), maxAttempts: maxAttempts() },
   });
 }
 
@@ -208,7 +214,7 @@ function buildContext(
     region,
     credentials,
     ...(endpoint ? { endpoint } : {}),
-    maxAttempts: AWS_MAX_ATTEMPTS,
+    maxAttempts: maxAttempts(env),
     retryMode: 'standard',
   };
   const clients = new Map<string, Promise<Destroyable>>();

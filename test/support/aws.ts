@@ -61,6 +61,8 @@ export async function motoAccount(region = 'us-east-1', accountId = randomAccoun
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_SESSION_TOKEN: credentials.sessionToken,
+      // moto answers calls it does not implement with HTTP 500, which the SDK retries with back-off.
+      AWS_MAX_ATTEMPTS: '2',
     },
   };
 }

@@ -3,10 +3,12 @@
 import { writeFileSync } from 'node:fs';
 import { type AwsContext, createAwsContext } from '../../aws/clients.js';
 import { deployedSettings } from '../../aws/deployed-settings.js';
+import { diagnose } from '../../aws/doctor-facts.js';
 import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
 import { describeOrganization } from '../../aws/organization.js';
 import { configToYaml } from '../../core/config.js';
-import { AbortError, SecnotifyError, UsageError } from '../../core/errors.js';
+import { doctorSettings } from '../../core/doctor.js';
+import { AbortError, OperationError, SecnotifyError, UsageError } from '../../core/errors.js';
 import { resolveOptions, type SourcedRaw } from '../../core/options.js';
 import { type PlannedStep, parseSteps, planInstall } from '../../core/plan.js';
 import { type CommandContext, gatherOptions } from '../context.js';
@@ -114,6 +116,23 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     ];
     const answers = await askOpenQuestions(io, layers, globals.yes);
     const options = resolveOptions(...layers, answers);
+
+    // The pre-flight checks: a blocking failure (no organization, failed stacks, wrong Identity Center
+    // region, …) stops here, before any change; warnings are shown and the install goes on.
+    const report = await diagnose({ hub, ...(management ? { management } : {}) }, doctorSettings(options));
+    for (const check of report.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'warn')) {
+      io.notify({
+        level: check.verdict === 'fail' ? 'error' : 'warn',
+        code: 'SN_DOCTOR_CHECK',
+        text: `${check.title}: ${check.reason}${check.remedy ? `\n  Remedy: ${check.remedy}` : ''}`,
+      });
+    }
+    if (!report.installable) {
+      const blocking = report.checks.filter((c) => c.verdict === 'fail' && c.blocking).map((c) => c.title);
+      throw new OperationError(`Pre-flight checks failed, nothing was changed: ${blocking.join('; ')}.`, {
+        hint: 'Apply the remedies above; `secnotify doctor` repeats the checks.',
+      });
+    }
 
     let idcHomeRegion = options.idcRegion;
     if (options.principalType === 'identity-center' && !idcHomeRegion && management) {

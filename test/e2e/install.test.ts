@@ -1,0 +1,276 @@
+// install through the built CLI against moto, as CI would run it: --yes, no TTY. Moto runs the stacks (it
+// skips the Service Catalog, SSO and StackSet resource types inside them, so what CloudFormation received is
+// asserted on the templates moto stored), S3, the organization look-ups and the portfolio shares.
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import {
+  GetBucketEncryptionCommand,
+  GetObjectTaggingCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  CreatePortfolioCommand,
+  DescribePortfolioSharesCommand,
+  ServiceCatalogClient,
+} from '@aws-sdk/client-service-catalog';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
+import { type MotoAccount, motoAccount } from '../support/aws.js';
+import { runCli } from '../support/cli.js';
+
+const FAST = { SECNOTIFY_POLL_MS: '100' };
+
+async function stack(cfn: CloudFormationClient, name: string) {
+  const out = await cfn.send(new DescribeStacksCommand({ StackName: name }));
+  const s = out.Stacks![0]!;
+  const params = Object.fromEntries((s.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+  const body = (await cfn.send(new GetTemplateCommand({ StackName: name }))).TemplateBody!;
+  return { status: s.StackStatus, params, capabilities: s.Capabilities ?? [], template: parseCfnYaml(body) };
+}
+
+const resourcesOfType = (template: ReturnType<typeof parseCfnYaml>, type: string) =>
+  Object.values(template.Resources).filter((r) => r.Type === type);
+
+/** A fresh organization in moto: its management account and a member account to host the product. */
+async function organizationWithHub(): Promise<{
+  management: MotoAccount;
+  hub: MotoAccount;
+  orgId: string;
+  org: OrganizationsClient;
+}> {
+  const management = await motoAccount('eu-west-1');
+  const org = new OrganizationsClient(management.clientConfig);
+  const orgId = (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
+  const created = await org.send(
+    new CreateAccountCommand({
+      AccountName: 'security-tooling',
+      Email: `hub-${management.accountId}@example.com`,
+    }),
+  );
+  const hub = await motoAccount('eu-west-1', created.CreateAccountStatus!.AccountId!);
+  return { management, hub, orgId, org };
+}
+
+describe('install in the hub account (templates and portfolio steps)', () => {
+  let hub: MotoAccount;
+  beforeAll(async () => {
+    ({ hub } = await organizationWithHub());
+  });
+
+  it('deploys the bucket stack, uploads the product template under its hash, and deploys the portfolio', async () => {
+    const result = await runCli(
+      ['install', '--yes', '--json', '--steps', 'templates,portfolio', '--principals', 'SecOps,Developers'],
+      { env: { ...hub.env, ...FAST } },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.hubAccountId).toBe(hub.accountId);
+    expect(doc.productVersion).toBe('v1');
+    expect(doc.steps.find((s: { id: string }) => s.id === 'templates').outcome).toBe('done');
+
+    const cfn = new CloudFormationClient(hub.clientConfig);
+    const s3 = new S3Client(hub.clientConfig);
+    const bucketStack = await stack(cfn, 'SecurityNotifications-SC-Bucket');
+    expect(bucketStack.status).toBe('CREATE_COMPLETE');
+    const bucketName = doc.productTemplateUrl.match(/^https:\/\/([^.]+)\.s3\.eu-west-1\.amazonaws\.com\//)[1];
+    // moto applies bucket encryption from the template but not versioning: that is asserted on the template.
+    const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucketName }));
+    expect(
+      encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault
+        ?.SSEAlgorithm,
+    ).toBeTruthy();
+    const buckets = resourcesOfType(bucketStack.template, 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(2);
+    for (const b of buckets) expect(b.Properties?.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+
+    const objects = await s3.send(new ListObjectsV2Command({ Bucket: bucketName }));
+    const keys = (objects.Contents ?? []).map((o) => o.Key);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^products\/security-notifications-[0-9a-f]{16}\.yaml$/);
+    const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: bucketName, Key: keys[0] }));
+    expect(tags.TagSet).toContainEqual({ Key: 'servicecatalog:provisioning', Value: 'true' });
+
+    const portfolio = await stack(cfn, 'SecurityNotifications-Service-Catalog');
+    expect(portfolio.params).toMatchObject({
+      ProviderName: 'Security',
+      ProductVersion: 'v1',
+      ProductTemplateUrl: doc.productTemplateUrl,
+    });
+    const patterns = resourcesOfType(
+      portfolio.template,
+      'AWS::ServiceCatalog::PortfolioPrincipalAssociation',
+    ).map((r) => r.Properties);
+    expect(patterns).toEqual([
+      expect.objectContaining({
+        PrincipalType: 'IAM_PATTERN',
+        PrincipalARN: {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:iam:::role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_SecOps_*',
+        },
+      }),
+      expect.objectContaining({
+        PrincipalType: 'IAM_PATTERN',
+        PrincipalARN: {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:iam:::role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Developers_*',
+        },
+      }),
+    ]);
+  });
+
+  it('reports "no changes" on a second run with the same options, and uploads nothing', async () => {
+    const result = await runCli(['install', '--yes', '--steps', 'templates,portfolio'], {
+      env: { ...hub.env, ...FAST },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Install complete: no changes.');
+    expect(result.stderr).toContain(
+      'Using the settings deployed in SecurityNotifications-Service-Catalog as defaults.',
+    );
+    expect(result.stdout).toMatch(/templates\s+no-changes/);
+    expect(result.stdout).toMatch(/portfolio\s+no-changes/);
+  });
+
+  it('publishes the next product version when an option changes the product template', async () => {
+    const result = await runCli(
+      ['install', '--yes', '--json', '--steps', 'templates,portfolio', '--timezone', 'Australia/Melbourne'],
+      {
+        env: { ...hub.env, ...FAST },
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.productVersion).toBe('v2');
+    const cfn = new CloudFormationClient(hub.clientConfig);
+    const portfolio = await stack(cfn, 'SecurityNotifications-Service-Catalog');
+    expect(portfolio.params.ProductVersion).toBe('v2');
+    expect(portfolio.params.ProductTemplateUrl).toBe(doc.productTemplateUrl);
+    // The deployed answers now carry the new zone: the next plain run keeps it.
+    const again = await runCli(['install', '--yes', '--json', '--steps', 'templates,portfolio'], {
+      env: { ...hub.env, ...FAST },
+    });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).productVersion).toBe('v2');
+  });
+});
+
+describe('install across the organization (management look-ups, launch roles, shares)', () => {
+  let management: MotoAccount;
+  let hub: MotoAccount;
+  let orgId: string;
+  let memberId: string;
+
+  beforeAll(async () => {
+    management = await motoAccount('eu-west-1');
+    const org = new OrganizationsClient(management.clientConfig);
+    orgId = (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
+    const created = async (name: string) =>
+      (
+        await org.send(
+          new CreateAccountCommand({
+            AccountName: name,
+            Email: `${name}-${management.accountId}@example.com`,
+          }),
+        )
+      ).CreateAccountStatus!.AccountId!;
+    hub = await motoAccount('eu-west-1', await created('security-tooling'));
+    memberId = await created('workload');
+  });
+
+  it('refuses to host the product in the management account, and says why', async () => {
+    const result = await runCli(['install', '--yes', '--steps', 'templates'], {
+      env: { ...management.env, ...FAST },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("are the organization's management account");
+  });
+
+  it('looks up the organization and root for the StackSet and shares the portfolio with an account', async () => {
+    // moto skips Service Catalog resources in stacks: the portfolio exists here as the API made it.
+    const sc = new ServiceCatalogClient(hub.clientConfig);
+    const portfolio = await sc.send(
+      new CreatePortfolioCommand({
+        DisplayName: 'Subscribe to AWS Security Hub notifications',
+        ProviderName: 'Security',
+        IdempotencyToken: 'e2e',
+      }),
+    );
+    const portfolioId = portfolio.PortfolioDetail!.Id!;
+    const result = await runCli(
+      [
+        'install',
+        '--yes',
+        '--json',
+        '--steps',
+        'launch-roles,templates,portfolio,share',
+        '--management-role-arn',
+        `arn:aws:iam::${management.accountId}:role/OrganizationAccountAccessRole`,
+        '--share',
+        memberId,
+        '--principal-type',
+        'iam-role',
+        '--principals',
+        'WorkloadAdmin',
+      ],
+      { env: { ...hub.env, ...FAST } },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.managementAccountId).toBe(management.accountId);
+    expect(doc.portfolioId).toBe(portfolioId);
+    expect(doc.shares).toEqual([{ target: memberId, outcome: 'created', errors: [] }]);
+
+    const shares = await sc.send(
+      new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: 'ACCOUNT' }),
+    );
+    expect(shares.PortfolioShareDetails?.map((d) => d.PrincipalId)).toEqual([memberId]);
+
+    // The StackSet stack went to the management account with the looked-up organization and root.
+    const mgmtCfn = new CloudFormationClient(management.clientConfig);
+    const stackSet = await stack(mgmtCfn, 'SecurityNotifications-IAM-roles-StackSet');
+    expect(stackSet.params.OrganizationId).toBe(orgId);
+    // moto shows a CommaDelimitedList parameter as a Python list literal; the one value is the root ID.
+    expect(stackSet.params.DeploymentTargets).toMatch(/\br-[a-z0-9]{4,32}\b/);
+    expect(stackSet.params.CurrentAccountType).toMatch(/management/i);
+    const [resource] = resourcesOfType(stackSet.template, 'AWS::CloudFormation::StackSet');
+    expect(resource?.Properties).toMatchObject({
+      PermissionModel: 'SERVICE_MANAGED',
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+    });
+
+    const hubCfn = new CloudFormationClient(hub.clientConfig);
+    const portfolioStack = await stack(hubCfn, 'SecurityNotifications-Service-Catalog');
+    const principals = resourcesOfType(
+      portfolioStack.template,
+      'AWS::ServiceCatalog::PortfolioPrincipalAssociation',
+    );
+    expect(principals.map((r) => r.Properties?.PrincipalARN)).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam:::role/WorkloadAdmin' },
+    ]);
+
+    const again = await runCli(
+      [
+        'install',
+        '--yes',
+        '--json',
+        '--steps',
+        'share',
+        '--management-role-arn',
+        `arn:aws:iam::${management.accountId}:role/OrganizationAccountAccessRole`,
+      ],
+      { env: { ...hub.env, ...FAST } },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).shares).toEqual([{ target: memberId, outcome: 'already', errors: [] }]);
+  });
+});
