@@ -1,0 +1,188 @@
+// The launch-role StackSet seen from outside its stack: its stack instances in the member accounts and the
+// StackSet operations that are running. The StackSet itself is a resource of the StackSet stack; deleting
+// that stack makes CloudFormation's StackSet handler delete every instance and then the StackSet, and the
+// stack stays DELETE_IN_PROGRESS until it has. What the handler cannot do is start while another StackSet
+// operation (an auto-deployment to a new account) runs, and ListStackInstances lags the deletion a little:
+// hence waiting for the StackSet to be idle before, and for the instances to be gone after.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type CallAs,
+  type CloudFormationClient,
+  DescribeStackSetCommand,
+  paginateListStackInstances,
+  paginateListStackSetOperations,
+} from '@aws-sdk/client-cloudformation';
+import { AbortError, OperationError } from '../core/errors.js';
+import { isAwsErrorNamed } from './aws-errors.js';
+import { awsFailure } from './organization.js';
+
+export interface StackInstance {
+  account: string;
+  region: string;
+  /** CURRENT, OUTDATED or INOPERABLE. */
+  status: string;
+  /** PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED, INOPERABLE, SKIPPED_SUSPENDED_ACCOUNT, … */
+  detailedStatus?: string;
+  statusReason?: string;
+  organizationalUnitId?: string;
+}
+
+export interface StackSetWaitOptions {
+  /** SELF from the management account, DELEGATED_ADMIN from a CloudFormation delegated administrator. */
+  callAs: CallAs;
+  /** Between polls; default 5 s. */
+  pollIntervalMs?: number;
+  /** Give up after this long (the work continues in AWS); default 30 min. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called after each poll with what is still there. */
+  onPoll?: (remaining: number) => void;
+}
+
+const DEFAULT_POLL_MS = 5_000;
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const BUSY_OPERATION = new Set(['RUNNING', 'QUEUED', 'STOPPING']);
+
+/** The StackSet's stack instances; undefined when the StackSet does not exist (or is DELETED). */
+export async function listStackInstances(
+  cfn: CloudFormationClient,
+  stackSetName: string,
+  callAs: CallAs,
+): Promise<StackInstance[] | undefined> {
+  const instances: StackInstance[] = [];
+  try {
+    for await (const page of paginateListStackInstances(
+      { client: cfn },
+      { StackSetName: stackSetName, CallAs: callAs },
+    )) {
+      for (const s of page.Summaries ?? []) {
+        instances.push({
+          account: s.Account ?? '',
+          region: s.Region ?? '',
+          status: s.Status ?? 'UNKNOWN',
+          ...(s.StackInstanceStatus?.DetailedStatus
+            ? { detailedStatus: s.StackInstanceStatus.DetailedStatus }
+            : {}),
+          ...(s.StatusReason ? { statusReason: s.StatusReason } : {}),
+          ...(s.OrganizationalUnitId ? { organizationalUnitId: s.OrganizationalUnitId } : {}),
+        });
+      }
+    }
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'StackSetNotFoundException')) return undefined;
+    throw awsFailure(error, 'cloudformation:ListStackInstances');
+  }
+  return instances;
+}
+
+/** ACTIVE, or undefined when the StackSet does not exist or is DELETED. */
+export async function stackSetStatus(
+  cfn: CloudFormationClient,
+  stackSetName: string,
+  callAs: CallAs,
+): Promise<'ACTIVE' | undefined> {
+  try {
+    const out = await cfn.send(new DescribeStackSetCommand({ StackSetName: stackSetName, CallAs: callAs }));
+    return out.StackSet?.Status === 'ACTIVE' ? 'ACTIVE' : undefined;
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'StackSetNotFoundException')) return undefined;
+    throw awsFailure(error, 'cloudformation:DescribeStackSet');
+  }
+}
+
+/** IDs of the StackSet's operations that are running, queued or stopping; none when the StackSet is gone. */
+export async function busyStackSetOperations(
+  cfn: CloudFormationClient,
+  stackSetName: string,
+  callAs: CallAs,
+): Promise<string[]> {
+  const busy: string[] = [];
+  try {
+    for await (const page of paginateListStackSetOperations(
+      { client: cfn },
+      { StackSetName: stackSetName, CallAs: callAs },
+    )) {
+      for (const op of page.Summaries ?? []) {
+        if (op.OperationId && op.Status && BUSY_OPERATION.has(op.Status)) busy.push(op.OperationId);
+      }
+    }
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'StackSetNotFoundException')) return [];
+    throw awsFailure(error, 'cloudformation:ListStackSetOperations');
+  }
+  return busy;
+}
+
+async function pollUntil<T>(
+  what: string,
+  look: () => Promise<{ done: boolean; value: T; remaining: number }>,
+  options: StackSetWaitOptions,
+  stillText: (value: T) => string,
+): Promise<T> {
+  const interval = options.pollIntervalMs ?? DEFAULT_POLL_MS;
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  for (;;) {
+    if (options.signal?.aborted) {
+      throw new AbortError(`Interrupted while waiting for ${what}; CloudFormation carries on in AWS.`, {
+        hint: 'Run the same command again: it waits where it stopped.',
+      });
+    }
+    const seen = await look();
+    options.onPoll?.(seen.remaining);
+    if (seen.done) return seen.value;
+    if (Date.now() >= deadline) {
+      throw new OperationError(`Stopped waiting for ${what}: ${stillText(seen.value)}.`, {
+        hint: 'The work continues in AWS (see CloudFormation > StackSets); run the same command again later.',
+      });
+    }
+    await sleep(interval, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => {
+      // An abort during the sleep is reported by the check at the top of the loop.
+    });
+  }
+}
+
+/** Waits until no StackSet operation runs, so that deleting the StackSet is not refused as "in progress". */
+export async function waitForStackSetIdle(
+  cfn: CloudFormationClient,
+  stackSetName: string,
+  options: StackSetWaitOptions,
+): Promise<void> {
+  await pollUntil(
+    `the operations of StackSet ${stackSetName}`,
+    async () => {
+      const busy = await busyStackSetOperations(cfn, stackSetName, options.callAs);
+      return { done: busy.length === 0, value: busy, remaining: busy.length };
+    },
+    options,
+    (busy) => `operation(s) ${busy.join(', ')} still running`,
+  );
+}
+
+/**
+ * Waits until the StackSet has no stack instances left (or no longer exists). Resolves with nothing; on
+ * timeout the error lists the accounts and regions still holding an instance, with their reasons.
+ */
+export async function waitForStackInstancesGone(
+  cfn: CloudFormationClient,
+  stackSetName: string,
+  options: StackSetWaitOptions,
+): Promise<void> {
+  await pollUntil(
+    `the stack instances of StackSet ${stackSetName} to be deleted`,
+    async () => {
+      const left = (await listStackInstances(cfn, stackSetName, options.callAs)) ?? [];
+      return { done: left.length === 0, value: left, remaining: left.length };
+    },
+    options,
+    (left) => `${left.length} remain (${describeInstances(left)})`,
+  );
+}
+
+/** `111122223333/eu-west-1 OUTDATED FAILED: reason`, for messages; at most 10 listed. */
+export function describeInstances(instances: readonly StackInstance[]): string {
+  const shown = instances.slice(0, 10).map((i) => {
+    const status = [i.status, i.detailedStatus].filter(Boolean).join(' ');
+    return `${i.account}/${i.region} ${status}${i.statusReason ? `: ${i.statusReason}` : ''}`;
+  });
+  return shown.join('; ') + (instances.length > 10 ? `; … (${instances.length} in all)` : '');
+}

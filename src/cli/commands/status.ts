@@ -1,0 +1,59 @@
+// `secnotify status`: every part of the installation, present or absent, its stack status, version and
+// last update, and what looks wrong. A table on a terminal, one JSON document with --json. Exit 0 whatever
+// is installed; exit 1 only when a part could not be looked at.
+import { OperationError } from '../../core/errors.js';
+import { renderProductTemplate } from '../../core/render/product.js';
+import type { CommandContext } from '../context.js';
+import { formatTable } from '../io/stack-progress.js';
+import { gatherInstallationFacts } from '../status/facts.js';
+import { evaluateStatus, formatStatus } from '../status/report.js';
+import {
+  deployedOptions,
+  openAccounts,
+  permissionSetRegion,
+  readCommandOptions,
+} from '../uninstall/accounts.js';
+
+export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+  const { io, globals } = ctx;
+  const read = readCommandOptions(globals, opts);
+  const accounts = await openAccounts(read);
+  try {
+    const options = await deployedOptions(accounts, read, io);
+    let productTemplateHash: string | undefined;
+    try {
+      productTemplateHash = renderProductTemplate(options, {}).sha256.slice(0, 16);
+    } catch (error) {
+      io.notify({
+        level: 'warn',
+        code: 'SN_STATUS_NO_RENDER',
+        text: `Cannot render the product template to compare versions: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    const facts = await gatherInstallationFacts({
+      hub: accounts.hub,
+      hubAccountId: accounts.hubCaller.accountId,
+      ...(accounts.organization ? { organizationId: accounts.organization.id } : {}),
+      ...(accounts.management ? { management: accounts.management } : {}),
+      ...(accounts.managementCaller ? { managementAccountId: accounts.managementCaller.accountId } : {}),
+      stackNames: options.stackNames,
+      permissionSetRegion: await permissionSetRegion(accounts, options),
+    });
+    const report = evaluateStatus(facts, {
+      ...(productTemplateHash ? { productTemplateHash } : {}),
+      options,
+    });
+    const color = globals.color !== false && !globals.json;
+    io.result(
+      report,
+      formatStatus(report, (header, rows) => formatTable(header, rows, color && io.interactive)),
+    );
+    if (report.couldNotCheck.length > 0) {
+      throw new OperationError(`Could not look at: ${report.couldNotCheck.join(', ')} (reasons above).`, {
+        hint: 'Check the credentials and permissions of the account named for each part.',
+      });
+    }
+  } finally {
+    accounts.close();
+  }
+}

@@ -1,0 +1,132 @@
+// `secnotify uninstall`: look at what is installed in both accounts → the exact list of what will be
+// deleted → one confirmation (--yes answers it; no TTY and no --yes is exit 2) → the steps in reverse
+// install order → one result. Absent parts are skipped, so a second run says "nothing to remove".
+import { AbortError, SecnotifyError, UsageError } from '../../core/errors.js';
+import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
+import type { CommandContext } from '../context.js';
+import { colorEnabled } from '../io/paint.js';
+import { gatherInstallationFacts } from '../status/facts.js';
+import {
+  deployedOptions,
+  openAccounts,
+  permissionSetRegion,
+  pollIntervalFromEnv,
+  readCommandOptions,
+} from '../uninstall/accounts.js';
+import { REMOVAL_RUNNERS, type RemovalOutcome } from '../uninstall/steps.js';
+
+export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+  const { io, globals } = ctx;
+  const read = readCommandOptions(globals, opts);
+  const choices: RemovalChoices = {
+    keepShares: Boolean(opts.keepShares),
+    keepPortfolio: Boolean(opts.keepPortfolio),
+    keepBuckets: Boolean(opts.keepBuckets),
+    keepPermissionSet: Boolean(opts.keepPermissionSet),
+    keepLaunchRoles: Boolean(opts.keepLaunchRoles),
+    includeOrgSetup: Boolean(opts.includeOrgSetup),
+  };
+  const dryRun = Boolean(opts.dryRun);
+
+  const accounts = await openAccounts(read);
+  try {
+    const options = await deployedOptions(accounts, read, io);
+    const facts = await gatherInstallationFacts({
+      hub: accounts.hub,
+      hubAccountId: accounts.hubCaller.accountId,
+      ...(accounts.organization ? { organizationId: accounts.organization.id } : {}),
+      ...(accounts.management ? { management: accounts.management } : {}),
+      ...(accounts.managementCaller ? { managementAccountId: accounts.managementCaller.accountId } : {}),
+      stackNames: options.stackNames,
+      permissionSetRegion: await permissionSetRegion(accounts, options),
+    });
+    const plan = planRemoval(facts, choices);
+    const base = {
+      hubAccountId: accounts.hubCaller.accountId,
+      managementAccountId: accounts.managementCaller?.accountId,
+      region: accounts.hub.region,
+      plan: plan.steps,
+      notes: plan.notes,
+    };
+    if (plan.nothingToRemove) {
+      for (const note of plan.notes) io.notify({ level: 'info', code: 'SN_UNINSTALL_NOTE', text: note });
+      io.result(
+        { ...base, dryRun, nothingToRemove: true, removed: [] },
+        `Nothing to remove in hub account ${accounts.hubCaller.accountId} (${accounts.hub.region}).`,
+      );
+      return;
+    }
+    io.notify({ level: 'info', code: 'SN_UNINSTALL_PLAN', text: formatRemovalPlan(plan) });
+    if (dryRun) {
+      io.result({ ...base, dryRun, nothingToRemove: false, removed: [] }, 'Dry run: nothing was removed.');
+      return;
+    }
+    const confirmed = await io.requestResponse({
+      kind: 'confirm',
+      code: 'SN_CONFIRM_UNINSTALL',
+      message: 'Delete everything listed above? This cannot be undone.',
+      defaultResponse: true,
+      flag: '--yes',
+    });
+    if (!confirmed) throw new AbortError('Declined: nothing was removed.');
+
+    const state = {
+      hub: accounts.hub,
+      ...(accounts.management ? { management: accounts.management } : {}),
+      facts,
+      io,
+      signal: ctx.signal,
+      color: colorEnabled(globals.color !== false) && !globals.json,
+      ...(pollIntervalFromEnv() !== undefined
+        ? { pollIntervalMs: pollIntervalFromEnv(), settleMs: pollIntervalFromEnv() }
+        : {}),
+    };
+    const outcomes: RemovalOutcome[] = [];
+    for (const step of plan.steps) {
+      if (!step.run) {
+        outcomes.push({
+          id: step.id,
+          account: step.account,
+          region: step.region,
+          outcome: 'skipped',
+          detail: step.skipReason ?? '',
+        });
+        continue;
+      }
+      if (ctx.signal.aborted) {
+        throw new AbortError(
+          `Stopped before step ${step.id}; nothing is running in AWS. Run the same command again to continue.`,
+        );
+      }
+      const activity = io.activity(`${step.id}: ${step.title}`);
+      try {
+        const done = await REMOVAL_RUNNERS[step.id](state, step);
+        outcomes.push(done);
+        activity.succeed(`${step.id}: ${done.detail}`);
+      } catch (error) {
+        activity.fail(`${step.id} failed`);
+        if (
+          error instanceof SecnotifyError &&
+          !(error instanceof UsageError) &&
+          !(error instanceof AbortError)
+        ) {
+          const finished = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.id);
+          io.notify({
+            level: 'info',
+            code: 'SN_RESUME',
+            text: `Removed before the failure: ${finished.length ? finished.join(', ') : 'nothing'}. Run the same command again after fixing the cause: what is gone is skipped.`,
+          });
+        }
+        throw error;
+      }
+    }
+    const summary = [
+      'Uninstall complete.',
+      ...outcomes.map((o) => `  ${o.id.padEnd(15)} ${o.outcome.padEnd(8)} ${o.detail}`),
+      ...plan.notes.map((n) => `Note: ${n}`),
+    ];
+    io.result({ ...base, dryRun, nothingToRemove: false, removed: outcomes }, summary.join('\n'));
+  } finally {
+    accounts.close();
+  }
+}
