@@ -116,6 +116,38 @@ export function buildProgram(runCommand: Runner): Command {
     .option('--no-skip-repeated-findings', 'also show repeated control findings the Lambda would skip')
     .action(action(() => import('./commands/preview.js')));
 
+  program
+    .command('status')
+    .description(
+      'show every part of the installation: present or absent, stack status, version, last update, and what looks wrong; exit 1 only when it cannot look',
+    )
+    .option(
+      '--management-role-arn <arn>',
+      'role to assume to look into the management account (instead of --management-profile)',
+    )
+    .action(action(() => import('./commands/status.js')));
+
+  program
+    .command('uninstall')
+    .description(
+      'remove the solution: shares, portfolio, buckets (emptied), bucket stack, and with management credentials the permission-set and StackSet stacks',
+    )
+    .option(
+      '--management-role-arn <arn>',
+      'role to assume for the management-account parts (instead of --management-profile)',
+    )
+    .option('--keep-shares', 'keep the portfolio shares (and so the portfolio)')
+    .option('--keep-portfolio', 'keep the portfolio stack (and so the template bucket)')
+    .option('--keep-buckets', 'keep the bucket stack and the buckets')
+    .option('--keep-permission-set', 'keep the permission-set stack')
+    .option('--keep-launch-roles', 'keep the launch-role StackSet stack')
+    .option(
+      '--include-org-setup',
+      "also undo the organization setup: the hub's Service Catalog delegated administration and organization access",
+    )
+    .option('--dry-run', 'list what would be removed; remove nothing')
+    .action(action(() => import('./commands/uninstall.js')));
+
   return program;
 }
 
