@@ -78,7 +78,7 @@ export interface OrgSetupFact {
   /** Service Catalog's AWS Organizations access: ENABLED, DISABLED, UNDER_CHANGE. */
   serviceCatalogAccess: string;
   hubIsDelegatedAdmin: boolean;
-  /** CloudFormation StackSets trusted access: ENABLED, DISABLED, DISABLED_PERMANENTLY. */
+  /** CloudFormation StackSets trusted access: ENABLED, DISABLED, DISABLED_PERMANENTLY, or UNKNOWN (not answered). */
   stackSetsTrustedAccess: string;
 }
 

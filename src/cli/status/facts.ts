@@ -184,7 +184,8 @@ async function gatherManagementFacts(
       const [serviceCatalogAccess, hubIsDelegatedAdmin, trusted] = await Promise.all([
         serviceCatalogOrgAccessStatus(await mgmt.serviceCatalog()),
         isDelegatedAdmin(await mgmt.organizations(), input.hubAccountId, SERVICE_CATALOG_PRINCIPAL),
-        stackSetsTrustedAccess(await mgmt.cloudformation(), 'SELF'),
+        // Only informative here (uninstall never turns it off): an unanswered look must not hide the rest.
+        stackSetsTrustedAccess(await mgmt.cloudformation(), 'SELF').catch(() => 'UNKNOWN'),
       ]);
       return { serviceCatalogAccess, hubIsDelegatedAdmin, stackSetsTrustedAccess: trusted };
     }),

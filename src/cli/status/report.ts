@@ -148,7 +148,12 @@ export function evaluateStatus(facts: InstallationFacts, expected: StatusExpecta
     if (any && !o.hubIsDelegatedAdmin) {
       problems.push(`hub account ${hubId} is not a Service Catalog delegated administrator`);
     }
-    if (any && expected.options.launchRole && o.stackSetsTrustedAccess !== 'ENABLED') {
+    if (
+      any &&
+      expected.options.launchRole &&
+      o.stackSetsTrustedAccess !== 'ENABLED' &&
+      o.stackSetsTrustedAccess !== 'UNKNOWN'
+    ) {
       problems.push(`CloudFormation StackSets trusted access is ${o.stackSetsTrustedAccess}`);
     }
     parts.push(
