@@ -196,16 +196,17 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         throw new AbortError(
           `Stopped before step ${step.id}; nothing is running in AWS. Run the same command again to continue.`,
         );
-      const activity = io.activity(`${step.id}: ${step.title}`);
+      // A header line, not a spinner: the stack printer draws the live view of each stack operation.
+      io.notify({ level: 'info', code: 'SN_STEP', text: `${step.id}: ${step.title}` });
       try {
         const outcome = await STEP_RUNNERS[step.id](state, step);
         outcomes.push(outcome);
-        activity.succeed(`${step.id}: ${outcome.detail}`);
+        io.notify({ level: 'success', code: 'SN_STEP_DONE', text: `${step.id}: ${outcome.detail}` });
         if (outcome.outcome === 'declined') {
           throw new AbortError(`Declined the changes to step ${step.id}; later steps did not run.`);
         }
       } catch (error) {
-        activity.fail(`${step.id} failed`);
+        io.notify({ level: 'error', code: 'SN_STEP_FAILED', text: `${step.id} failed` });
         if (
           error instanceof SecnotifyError &&
           !(error instanceof UsageError) &&

@@ -94,42 +94,103 @@ export class JsonIoHost extends BaseHost {
 
 export class InteractiveIoHost extends BaseHost {
   readonly interactive = true;
+  /** The spinners that are running: paused while a prompt owns the terminal. */
+  private readonly spinners = new Set<Spinner>();
 
   override async requestResponse<R extends IoRequest>(request: R): Promise<IoResponse<R>> {
     if (this.settings.yes) return super.requestResponse(request);
     const { ask } = await import('./prompts.js');
-    return ask(request);
+    const paused = [...this.spinners];
+    for (const s of paused) s.pause();
+    try {
+      return await ask(request);
+    } finally {
+      for (const s of paused) s.resume();
+    }
+  }
+
+  override notify(message: IoMessage): void {
+    // A line printed under a running spinner would be overdrawn by its next frame.
+    const paused = [...this.spinners];
+    for (const s of paused) s.pause();
+    super.notify(message);
+    for (const s of paused) s.resume();
   }
 
   override activity(text: string): Activity {
-    return createSpinner(text, this.err, this.settings.color);
+    const spinner = new Spinner(text, this.err, this.settings.color, () => this.spinners.delete(spinner));
+    this.spinners.add(spinner);
+    return spinner;
   }
 }
 
-function createSpinner(text: string, stream: NodeJS.WritableStream, color: boolean): Activity {
-  // ora is loaded lazily: most commands never show a spinner, and start-up time matters.
-  let spinner: { text: string; succeed(t?: string): void; fail(t?: string): void; stop(): void } | undefined;
-  let pending = text;
-  const ready = import('ora').then(({ default: ora }) => {
-    spinner = ora({
-      text: pending,
-      stream: stream as NodeJS.WriteStream,
-      color: color ? 'cyan' : false,
-    }).start();
-  });
-  const later = (fn: () => void) => {
-    if (spinner) fn();
-    else void ready.then(fn);
-  };
-  return {
-    update: (t) => {
-      pending = t;
-      if (spinner) spinner.text = t;
-    },
-    succeed: (t) => later(() => spinner?.succeed(t)),
-    fail: (t) => later(() => spinner?.fail(t)),
-    stop: () => later(() => spinner?.stop()),
-  };
+type OraSpinner = {
+  text: string;
+  start(): unknown;
+  stop(): unknown;
+  succeed(t?: string): unknown;
+  fail(t?: string): unknown;
+};
+
+/** An ora spinner, loaded lazily (start-up time), that never reads stdin so prompts keep their keys. */
+class Spinner implements Activity {
+  private spinner: OraSpinner | undefined;
+  private readonly ready: Promise<void>;
+  private paused = false;
+
+  constructor(
+    private text: string,
+    stream: NodeJS.WritableStream,
+    color: boolean,
+    private readonly onEnd: () => void,
+  ) {
+    this.ready = import('ora').then(({ default: ora }) => {
+      this.spinner = ora({
+        text: this.text,
+        stream: stream as NodeJS.WriteStream,
+        color: color ? 'cyan' : false,
+        discardStdin: false,
+        // A terminal that reports no width (some pseudo-terminals) makes ora erase lines forever.
+        isEnabled: (stream as NodeJS.WriteStream).columns > 0,
+      });
+      if (!this.paused) this.spinner.start();
+    });
+  }
+
+  private later(fn: (s: OraSpinner) => void): void {
+    if (this.spinner) fn(this.spinner);
+    else void this.ready.then(() => this.spinner && fn(this.spinner));
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.spinner?.stop();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.spinner?.start();
+  }
+
+  update(text: string): void {
+    this.text = text;
+    if (this.spinner) this.spinner.text = text;
+  }
+
+  succeed(text?: string): void {
+    this.onEnd();
+    this.later((s) => s.succeed(text));
+  }
+
+  fail(text?: string): void {
+    this.onEnd();
+    this.later((s) => s.fail(text));
+  }
+
+  stop(): void {
+    this.onEnd();
+    this.later((s) => s.stop());
+  }
 }
 
 export function createIoHost(settings: HostSettings): IoHost {

@@ -130,7 +130,8 @@ export function createStackProgress(options: StackProgressOptions): StackProgres
       ora({
         text,
         stream: options.stream ?? process.stderr,
-        isEnabled: true,
+        // A terminal that reports no width (some pseudo-terminals) makes ora erase lines forever.
+        isEnabled: ((options.stream ?? process.stderr) as NodeJS.WriteStream).columns > 0,
         discardStdin: false,
         color: 'cyan',
       }));
