@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configToYaml, loadConfigFile } from '../../src/core/config.js';
 import { UsageError } from '../../src/core/errors.js';
-import { defaultOptions, identityCenterLinks, type SourcedRaw, resolveOptions } from '../../src/core/options.js';
+import {
+  defaultOptions,
+  identityCenterLinks,
+  resolveOptions,
+  type SourcedRaw,
+} from '../../src/core/options.js';
 
 const flags = (values: SourcedRaw['values']): SourcedRaw => ({ values, sources: {} });
 
@@ -73,7 +78,12 @@ describe('resolveOptions', () => {
 
   it('writes a config that reads back to the same options', () => {
     const o = resolveOptions(
-      flags({ timezone: 'Asia/Tokyo', idcSubdomain: 'my-portal', share: 'ou-ab12-abcdefgh', productVersion: 'v7' }),
+      flags({
+        timezone: 'Asia/Tokyo',
+        idcSubdomain: 'my-portal',
+        share: 'ou-ab12-abcdefgh',
+        productVersion: 'v7',
+      }),
     );
     const dir = mkdtempSync(join(tmpdir(), 'sn-'));
     const file = join(dir, 'saved.yaml');
