@@ -94,6 +94,33 @@ const rows: [string, string[], string][] = [
   ],
   ['missing config file', ['--config', join(dir, 'absent.yaml')], '--config'],
 ];
+// Options of install alone.
+const installRows: [string, string[], string][] = [
+  ['unknown install step', ['--steps', 'templates,deploy'], '--steps'],
+  [
+    'management role that is not a role ARN',
+    ['--management-role-arn', 'OrganizationAccountAccessRole'],
+    '--management-role-arn',
+  ],
+];
+const renderOnly = new Set([
+  'email list with a bad address',
+  'email list with semicolons',
+  'malformed region',
+]);
+// Every shared row runs through render (offline) and install (which would otherwise call AWS).
+const cases: [string, string, string[], string][] = [
+  ...rows.map(([what, args, field]): [string, string, string[], string] => ['render', what, args, field]),
+  ...rows
+    .filter(([what]) => !renderOnly.has(what))
+    .map(([what, args, field]): [string, string, string[], string] => ['install', what, args, field]),
+  ...installRows.map(([what, args, field]): [string, string, string[], string] => [
+    'install',
+    what,
+    args,
+    field,
+  ]),
+];
 
 let server: Server;
 let requests = 0;
@@ -113,12 +140,15 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('bad input exits 2 naming the field, before any AWS call', () => {
   it('has at least 25 distinct cases', () => {
-    expect(new Set(rows.map((r) => r[0])).size).toBeGreaterThanOrEqual(25);
+    expect(new Set(cases.map((r) => r[1])).size).toBeGreaterThanOrEqual(25);
   });
 
-  it.each(rows)('%s', async (_what, args, field) => {
+  it.concurrent.each(cases)('%s: %s', async (command, _what, args, field) => {
     const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
-    const result = await runCli(['render', '--out', out, ...args], {
+    const saved = join(dir, `saved-${Math.random().toString(36).slice(2)}.yaml`);
+    const commandArgs =
+      command === 'render' ? ['render', '--out', out] : ['install', '--yes', '--save-config', saved];
+    const result = await runCli([...commandArgs, ...args], {
       env: {
         AWS_ENDPOINT_URL: endpoint,
         AWS_ACCESS_KEY_ID: 'x',
@@ -130,6 +160,7 @@ describe('bad input exits 2 naming the field, before any AWS call', () => {
     expect(result.stderr).toContain(field);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
     expect(existsSync(out)).toBe(false);
+    expect(existsSync(saved)).toBe(false);
     expect(requests).toBe(0);
   });
 });

@@ -1,10 +1,15 @@
 // install through the built CLI against moto, as CI would run it: --yes, no TTY. Moto runs the stacks (it
 // skips the Service Catalog, SSO and StackSet resource types inside them, so what CloudFormation received is
 // asserted on the templates moto stored), S3, the organization look-ups and the portfolio shares.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CloudFormationClient,
   DescribeStacksCommand,
   GetTemplateCommand,
+  ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
   CreateAccountCommand,
@@ -24,6 +29,8 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
+import { loadConfigFile } from '../../src/core/config.js';
+import { resolveOptions } from '../../src/core/options.js';
 import { type MotoAccount, motoAccount } from '../support/aws.js';
 import { runCli } from '../support/cli.js';
 
@@ -59,6 +66,40 @@ async function organizationWithHub(): Promise<{
   const hub = await motoAccount('eu-west-1', created.CreateAccountStatus!.AccountId!);
   return { management, hub, orgId, org };
 }
+
+describe('install --dry-run', () => {
+  it('shows the plan and the change set, saves the answers, and leaves no stack behind', async () => {
+    const { hub } = await organizationWithHub();
+    const dir = mkdtempSync(join(tmpdir(), 'sn-dry-'));
+    const saved = join(dir, 'secnotify.yaml');
+    const result = await runCli(
+      [
+        'install',
+        '--dry-run',
+        '--yes',
+        '--steps',
+        'templates,portfolio',
+        '--timezone',
+        'Asia/Tokyo',
+        '--save-config',
+        saved,
+      ],
+      { env: { ...hub.env, ...FAST } },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Dry run: nothing was changed.');
+    expect(result.stderr).toMatch(
+      /Would change SecurityNotifications-SC-Bucket[^\n]*\n.*Action\s+Logical ID/,
+    );
+    expect(result.stderr).toContain('Add     ProductTemplateBucket');
+    const cfn = new CloudFormationClient(hub.clientConfig);
+    const stacks = await cfn.send(new ListStacksCommand({}));
+    expect((stacks.StackSummaries ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE')).toEqual([]);
+    const config = loadConfigFile(saved);
+    expect(config.connection).toEqual({ region: 'eu-west-1' });
+    expect(resolveOptions(config.options).timezone).toBe('Asia/Tokyo');
+  });
+});
 
 describe('install in the hub account (templates and portfolio steps)', () => {
   let hub: MotoAccount;
@@ -246,6 +287,7 @@ describe('install across the organization (management look-ups, launch roles, sh
       PermissionModel: 'SERVICE_MANAGED',
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      CallAs: { 'Fn::If': ['IsDelegatedAdmin', 'DELEGATED_ADMIN', 'SELF'] },
     });
 
     const hubCfn = new CloudFormationClient(hub.clientConfig);

@@ -373,6 +373,7 @@ async function share(s: InstallState, step: PlannedStep): Promise<StepOutcome> {
     const result = await sharePortfolio(sc, s.portfolioId, target, {
       organizationId: s.organization?.id,
       signal: s.signal,
+      ...(s.pollIntervalMs ? { pollIntervalMs: s.pollIntervalMs } : {}),
       onStatus: (status) =>
         s.io.notify({
           level: 'debug',
