@@ -3,7 +3,6 @@
 import type { PrincipalType, SecnotifyOptions } from './options.js';
 
 /** The partition as CloudFormation resolves it; the default keeps templates partition-neutral (defect 6). */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub variable, not a JS template.
 export const PARTITION_REF = '${AWS::Partition}';
 
 /**

@@ -25,7 +25,6 @@ function template(extraTopic: boolean): string {
     '  Topic:',
     '    Type: AWS::SNS::Topic',
     '    Properties:',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
     '      TopicName: !Sub "findings-${Env}"',
     '  Bucket:',
     '    Type: AWS::S3::Bucket',

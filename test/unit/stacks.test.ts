@@ -599,9 +599,7 @@ describe('describeStack and stackOutputs', () => {
         '  Bucket: { Type: AWS::S3::Bucket }',
         'Outputs:',
         '  BucketName: { Value: !Ref Bucket }',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
         '  BucketUrl: { Value: !Sub "https://${Bucket.RegionalDomainName}" }',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
         '  Arn: { Value: !Sub "arn:${AWS::Partition}:s3:::${Bucket}" }',
       ].join('\n'),
     });
@@ -630,7 +628,6 @@ describe('deriveOutputs', () => {
         Name: { Value: { Ref: 'Topic' } },
         Param: { Value: { Ref: 'ProviderName' } },
         Joined: { Value: { 'Fn::Join': ['/', [{ Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, 'x']] } },
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
         SubVars: { Value: { 'Fn::Sub': ['${Name}-${AWS::StackName}', { Name: { Ref: 'Topic' } }] } },
         Attr: { Value: { 'Fn::GetAtt': ['Topic', 'TopicName'] } },
         Missing: { Value: { Ref: 'NotCreated' } },
