@@ -3,13 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { UsageError } from './errors.js';
-import {
-  optionSpecs,
-  type RawOptions,
-  type SecnotifyOptions,
-  type ShareTarget,
-  type SourcedRaw,
-} from './options.js';
+import { optionSpecs, type RawOptions, type SecnotifyOptions, type SourcedRaw } from './options.js';
+import { settingsOf } from './render/settings.js';
 
 /** Keys of the config file beyond the installer's questions: where to act. */
 export const connectionKeys = [
@@ -70,11 +65,6 @@ export function loadConfigFile(file: string): LoadedConfig {
   return { options: { values, sources }, connection };
 }
 
-function shareToList(share: ShareTarget[]): string[] {
-  if (share.length === 0) return ['none'];
-  return share.map((t) => (t.kind === 'organization' ? 'org' : t.id));
-}
-
 /** The YAML a `--save-config` writes: the answers, in the same keys `--config` reads. */
 export function configToYaml(
   options: SecnotifyOptions,
@@ -82,19 +72,7 @@ export function configToYaml(
 ): string {
   const doc: Record<string, unknown> = {
     ...connection,
-    formatter: options.formatter,
-    timezone: options.timezone,
-    providerName: options.providerName,
-    ...(options.productVersion ? { productVersion: options.productVersion } : {}),
-    launchRole: options.launchRole,
-    principalType: options.principalType,
-    ...(options.idcSubdomain ? { idcSubdomain: options.idcSubdomain } : {}),
-    ...(options.idcRegion ? { idcRegion: options.idcRegion } : {}),
-    principals: options.principals,
-    share: shareToList(options.share),
-    stacksetTargets: options.stacksetTargets,
-    skipRepeatedFindings: options.skipRepeatedFindings,
-    permissionSetName: options.permissionSetName,
+    ...settingsOf(options),
     stackNames: options.stackNames,
   };
   return `# secnotify configuration: pass with --config; flags given on the command line win.\n${stringifyYaml(doc)}`;

@@ -5,29 +5,13 @@ import {
   DescribeStacksCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
-import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
 import { SETTINGS_METADATA_KEY } from '../../src/core/render/settings.js';
-import { type MotoAccount, motoAccount } from '../support/aws.js';
+import { type MotoAccount, motoOrganization } from '../support/aws.js';
 import { DOWN, ENTER, runInPty } from '../support/pty.js';
 
-async function hubInOrganization(): Promise<MotoAccount> {
-  const management = await motoAccount('eu-west-1');
-  const org = new OrganizationsClient(management.clientConfig);
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const created = await org.send(
-    new CreateAccountCommand({
-      AccountName: 'security-tooling',
-      Email: `hub-${management.accountId}@example.com`,
-    }),
-  );
-  return motoAccount('eu-west-1', created.CreateAccountStatus!.AccountId!);
-}
+const hubInOrganization = async (): Promise<MotoAccount> => (await motoOrganization()).hub;
 
 async function deployed(hub: MotoAccount, stackName: string) {
   const cfn = new CloudFormationClient(hub.clientConfig);

@@ -3,13 +3,8 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MotoAccount, motoAccount, motoEndpoint } from '../support/aws.js';
+import { type MotoAccount, motoEndpoint, motoOrganization } from '../support/aws.js';
 import { BIN, runCli } from '../support/cli.js';
 
 let proxy: Server;
@@ -47,18 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => proxy.close(() => r())));
 
-async function hubInOrganization(): Promise<MotoAccount> {
-  const management = await motoAccount('eu-west-1');
-  const org = new OrganizationsClient(management.clientConfig);
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const created = await org.send(
-    new CreateAccountCommand({
-      AccountName: 'security-tooling',
-      Email: `hub-${management.accountId}@example.com`,
-    }),
-  );
-  return motoAccount('eu-west-1', created.CreateAccountStatus!.AccountId!);
-}
+const hubInOrganization = async (): Promise<MotoAccount> => (await motoOrganization()).hub;
 
 describe('interrupting install', () => {
   it('says what is still running, exits 130, and the next run completes', async () => {

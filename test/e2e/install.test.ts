@@ -12,11 +12,6 @@ import {
   ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
-import {
   GetBucketEncryptionCommand,
   GetObjectTaggingCommand,
   ListObjectsV2Command,
@@ -31,7 +26,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
 import { loadConfigFile } from '../../src/core/config.js';
 import { resolveOptions } from '../../src/core/options.js';
-import { type MotoAccount, motoAccount } from '../support/aws.js';
+import { type MotoAccount, motoOrganization } from '../support/aws.js';
 import { runCli } from '../support/cli.js';
 
 const FAST = { SECNOTIFY_POLL_MS: '100' };
@@ -47,25 +42,7 @@ async function stack(cfn: CloudFormationClient, name: string) {
 const resourcesOfType = (template: ReturnType<typeof parseCfnYaml>, type: string) =>
   Object.values(template.Resources).filter((r) => r.Type === type);
 
-/** A fresh organization in moto: its management account and a member account to host the product. */
-async function organizationWithHub(): Promise<{
-  management: MotoAccount;
-  hub: MotoAccount;
-  orgId: string;
-  org: OrganizationsClient;
-}> {
-  const management = await motoAccount('eu-west-1');
-  const org = new OrganizationsClient(management.clientConfig);
-  const orgId = (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
-  const created = await org.send(
-    new CreateAccountCommand({
-      AccountName: 'security-tooling',
-      Email: `hub-${management.accountId}@example.com`,
-    }),
-  );
-  const hub = await motoAccount('eu-west-1', created.CreateAccountStatus!.AccountId!);
-  return { management, hub, orgId, org };
-}
+const organizationWithHub = () => motoOrganization();
 
 describe('install --dry-run', () => {
   it('shows the plan and the change set, saves the answers, and leaves no stack behind', async () => {
@@ -211,20 +188,7 @@ describe('install across the organization (management look-ups, launch roles, sh
   let memberId: string;
 
   beforeAll(async () => {
-    management = await motoAccount('eu-west-1');
-    const org = new OrganizationsClient(management.clientConfig);
-    orgId = (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
-    const created = async (name: string) =>
-      (
-        await org.send(
-          new CreateAccountCommand({
-            AccountName: name,
-            Email: `${name}-${management.accountId}@example.com`,
-          }),
-        )
-      ).CreateAccountStatus!.AccountId!;
-    hub = await motoAccount('eu-west-1', await created('security-tooling'));
-    memberId = await created('workload');
+    ({ management, hub, orgId, memberId } = await motoOrganization());
   });
 
   it('refuses to host the product in the management account, and says why', async () => {

@@ -1,12 +1,7 @@
 // status through the built CLI against moto, asserted on its JSON: before anything is installed, after a
 // partial install (the bucket stack alone), and after the hub's templates and portfolio steps.
-import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
-import { motoAccount } from '../support/aws.js';
+import { motoAccount, motoOrganization } from '../support/aws.js';
 import { runCli } from '../support/cli.js';
 
 const FAST = { SECNOTIFY_POLL_MS: '100' };
@@ -25,16 +20,7 @@ const byId = (doc: { parts: Part[] }) => Object.fromEntries(doc.parts.map((p) =>
 
 describe('status', () => {
   it('reports nothing, then the bucket stack alone, then the hub parts of an install', async () => {
-    const management = await motoAccount('eu-west-1');
-    const org = new OrganizationsClient(management.clientConfig);
-    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    const created = await org.send(
-      new CreateAccountCommand({
-        AccountName: 'security-tooling',
-        Email: `hub-${management.accountId}@example.com`,
-      }),
-    );
-    const hub = await motoAccount('eu-west-1', created.CreateAccountStatus!.AccountId!);
+    const { hub } = await motoOrganization();
     const env = { ...hub.env, ...FAST };
     const status = async () => {
       const result = await runCli(['status', '--json'], { env });

@@ -4,11 +4,6 @@
 // StackSet's instances are covered by the SDK-mock tests in test/unit/uninstall.test.ts.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
-import {
   DeleteObjectCommand,
   HeadBucketCommand,
   ListBucketsCommand,
@@ -22,7 +17,7 @@ import {
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { describe, expect, it } from 'vitest';
-import { type MotoAccount, motoAccount } from '../support/aws.js';
+import { motoAccount, motoOrganization } from '../support/aws.js';
 import { runCli } from '../support/cli.js';
 
 const FAST = { SECNOTIFY_POLL_MS: '100' };
@@ -31,23 +26,7 @@ const STACKS = {
   portfolio: 'SecurityNotifications-Service-Catalog',
 };
 
-async function organizationWithHub(): Promise<{
-  management: MotoAccount;
-  hub: MotoAccount;
-  memberId: string;
-}> {
-  const management = await motoAccount('eu-west-1');
-  const org = new OrganizationsClient(management.clientConfig);
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const account = async (name: string) =>
-    (
-      await org.send(
-        new CreateAccountCommand({ AccountName: name, Email: `${name}-${management.accountId}@example.com` }),
-      )
-    ).CreateAccountStatus!.AccountId!;
-  const hub = await motoAccount('eu-west-1', await account('security-tooling'));
-  return { management, hub, memberId: await account('workload') };
-}
+const organizationWithHub = () => motoOrganization();
 
 async function stackExists(cfn: CloudFormationClient, name: string): Promise<boolean> {
   try {

@@ -2,6 +2,11 @@
 // supports several accounts (sts AssumeRole into arn:aws:iam::<account>:role/<any>), so files
 // running in parallel against one server never see each other's buckets, stacks or rules.
 import { randomInt } from 'node:crypto';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { inject } from 'vitest';
 
@@ -65,4 +70,29 @@ export async function motoAccount(region = 'us-east-1', accountId = randomAccoun
       AWS_MAX_ATTEMPTS: '2',
     },
   };
+}
+
+export interface MotoOrganization {
+  management: MotoAccount;
+  /** The member account that hosts the product. */
+  hub: MotoAccount;
+  /** Another member account, e.g. to share with. */
+  memberId: string;
+  orgId: string;
+  org: OrganizationsClient;
+}
+
+/** A fresh organization (all features) in moto: its management account, a hub and a workload account. */
+export async function motoOrganization(region = 'eu-west-1'): Promise<MotoOrganization> {
+  const management = await motoAccount(region);
+  const org = new OrganizationsClient(management.clientConfig);
+  const orgId = (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
+  const account = async (name: string) =>
+    (
+      await org.send(
+        new CreateAccountCommand({ AccountName: name, Email: `${name}-${management.accountId}@example.com` }),
+      )
+    ).CreateAccountStatus!.AccountId!;
+  const hub = await motoAccount(region, await account('security-tooling'));
+  return { management, hub, memberId: await account('workload'), orgId, org };
 }
