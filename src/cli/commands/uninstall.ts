@@ -98,13 +98,14 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
           `Stopped before step ${step.id}; nothing is running in AWS. Run the same command again to continue.`,
         );
       }
-      const activity = io.activity(`${step.id}: ${step.title}`);
+      // A header line, not a spinner: the stack printer draws the live view of each stack deletion.
+      io.notify({ level: 'info', code: 'SN_STEP', text: `${step.id}: ${step.title}` });
       try {
         const done = await REMOVAL_RUNNERS[step.id](state, step);
         outcomes.push(done);
-        activity.succeed(`${step.id}: ${done.detail}`);
+        io.notify({ level: 'success', code: 'SN_STEP_DONE', text: `${step.id}: ${done.detail}` });
       } catch (error) {
-        activity.fail(`${step.id} failed`);
+        io.notify({ level: 'error', code: 'SN_STEP_FAILED', text: `${step.id} failed` });
         if (
           error instanceof SecnotifyError &&
           !(error instanceof UsageError) &&
