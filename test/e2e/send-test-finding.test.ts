@@ -18,12 +18,12 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CfnTemplate } from '../../src/core/cfn-yaml.js';
 import { defaultOptions } from '../../src/core/options.js';
 import { renderProductTemplate } from '../../src/core/render/product.js';
 import { type AsffFinding, wrapAsImportedEvent } from '../../src/core/test-finding.js';
 import { emailsForEvent } from '../../src/notify/format.js';
 import { type MotoAccount, motoAccount } from '../support/aws.js';
+import { arrayForm, evaluate } from '../support/cfn-eval.js';
 
 const run = promisify(execFile);
 
@@ -132,71 +132,6 @@ const launch: Launch = {
   ProductFilter: 'Do not limit products',
   ProductList: [],
 };
-
-/** The intrinsic functions the rule's EventPattern uses, evaluated as CloudFormation would at launch. */
-function evaluate(node: unknown, t: CfnTemplate, params: Launch): unknown {
-  const ev = (n: unknown) => evaluate(n, t, params);
-  if (Array.isArray(node)) return node.map(ev);
-  if (node === null || typeof node !== 'object') return node;
-  const [key, arg] = Object.entries(node)[0] ?? [];
-  const cond = (name: string) => Boolean(ev(t.Conditions?.[name]));
-  switch (key) {
-    case 'Ref':
-      if (!((arg as string) in params)) throw new Error(`no value for ${String(arg)}`);
-      return params[arg as string];
-    case 'Fn::If': {
-      const [name, a, b] = arg as [string, unknown, unknown];
-      return cond(name) ? ev(a) : ev(b);
-    }
-    case 'Fn::Equals': {
-      const [a, b] = (arg as unknown[]).map(ev);
-      return JSON.stringify(a) === JSON.stringify(b);
-    }
-    case 'Fn::Not':
-      return !ev((arg as unknown[])[0]);
-    case 'Fn::Join': {
-      const [sep, list] = arg as [string, unknown];
-      return (ev(list) as string[]).join(sep);
-    }
-    case 'Fn::FindInMap': {
-      const [m, k1, k2] = (arg as unknown[]).map(ev) as string[];
-      return (t.Mappings as Record<string, Record<string, Record<string, unknown>>>)[m!]![k1!]![k2!];
-    }
-    case 'Fn::Sub': {
-      const [text, vars] = typeof arg === 'string' ? [arg, {}] : (arg as [string, Record<string, unknown>]);
-      const scope: Record<string, unknown> = { ...params };
-      for (const [k, v] of Object.entries(vars)) scope[k] = ev(v);
-      return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => String(scope[name]));
-    }
-    default:
-      if (key?.startsWith('Fn::')) throw new Error(`not evaluated here: ${key}`);
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, ev(v)]));
-  }
-}
-
-/**
- * moto's matcher does not look inside arrays of objects (detail.findings[]); EventBridge matches a field
- * against every value under its path across arrays, so each leaf path is given the list of those values.
- */
-function arrayForm(node: unknown): unknown {
-  const out: Record<string, unknown> = {};
-  const walk = (n: unknown, path: string[]) => {
-    if (Array.isArray(n)) for (const item of n) walk(item, path);
-    else if (n !== null && typeof n === 'object' && Object.keys(n).length > 0)
-      for (const [k, v] of Object.entries(n)) walk(v, [...path, k]);
-    else {
-      let o = out;
-      for (const p of path.slice(0, -1)) {
-        o[p] ??= {};
-        o = o[p] as Record<string, unknown>;
-      }
-      const last = path.at(-1)!;
-      o[last] = [...((o[last] as unknown[]) ?? []), n];
-    }
-  };
-  walk(node, []);
-  return out;
-}
 
 describe('the test finding reaches a subscription', () => {
   const template = renderProductTemplate({ ...defaultOptions, formatter: 'eventbridge' }, {}).template;
