@@ -134,6 +134,18 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       });
     }
 
+    if (
+      options.principalType === 'identity-center' &&
+      options.launchRole &&
+      !options.principals.includes(options.permissionSetName)
+    ) {
+      io.notify({
+        level: 'warn',
+        code: 'SN_PERMISSION_SET_NOT_A_PRINCIPAL',
+        text: `The permission set ${options.permissionSetName} that install creates is not among --principals (${options.principals.join(', ')}): its users will not see the product. Add it to --principals unless that is intended.`,
+      });
+    }
+
     let idcHomeRegion = options.idcRegion;
     if (options.principalType === 'identity-center' && !idcHomeRegion && management) {
       const found = await findIdentityCenterHomeRegion(
