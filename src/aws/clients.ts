@@ -128,7 +128,7 @@ export async function resolveRegion(
     });
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new UsageError(`"${region}" is not an AWS region name (expected the form eu-west-1).`, {
+    throw new UsageError(`${flag}: "${region}" is not an AWS region name (expected the form eu-west-1).`, {
       field: flag,
     });
   }
