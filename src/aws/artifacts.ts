@@ -2,8 +2,7 @@
 // object (and a new product version) and an unchanged one is never uploaded twice.
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isAwsErrorNamed } from './aws-errors.js';
-import { awsFailure } from './organization.js';
+import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
 
 /** The tag the launch role's policy requires on every object it may read. */
 export const PROVISIONING_TAG = { key: 'servicecatalog:provisioning', value: 'true' } as const;

@@ -16,8 +16,7 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { OperationError } from '../core/errors.js';
 import type { ShareTarget } from '../core/options.js';
-import { isAwsErrorNamed } from './aws-errors.js';
-import { awsFailure } from './organization.js';
+import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
 
 export type PortfolioShareType = DescribePortfolioShareType;
 

@@ -14,7 +14,7 @@ import {
 } from '../core/doctor.js';
 import { SecnotifyError } from '../core/errors.js';
 import type { StackNames } from '../core/options.js';
-import { awsErrorName, errorMessage, isStackNotFoundError } from './aws-errors.js';
+import { awsErrorName, awsFailure, errorMessage, isStackNotFoundError } from './aws-errors.js';
 import type { AwsContext } from './clients.js';
 import {
   findIdentityCenterHomeRegion,
@@ -22,7 +22,6 @@ import {
   identityCenterCandidateRegions,
 } from './identity-center.js';
 import {
-  awsFailure,
   describeOrganization,
   isDelegatedAdmin,
   SERVICE_CATALOG_PRINCIPAL,

@@ -1,7 +1,7 @@
 // IAM Identity Center: the instance ARN and home region the permission-set stack and the principal patterns
 // need. An instance answers ListInstances only in its own region(s), so the home region is found by asking.
 import { paginateListInstances, type SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { awsFailure } from './organization.js';
+import { awsFailure } from './aws-errors.js';
 
 export interface IdentityCenterInstance {
   instanceArn: string;

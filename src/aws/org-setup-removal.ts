@@ -7,8 +7,8 @@ import {
   DisableAWSOrganizationsAccessCommand,
   type ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
-import { isAwsErrorNamed } from './aws-errors.js';
-import { awsFailure, serviceCatalogOrgAccessStatus } from './organization.js';
+import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
+import { serviceCatalogOrgAccessStatus } from './organization.js';
 
 /** Deregisters `accountId` as delegated administrator of the service; 'absent' when it was not one. */
 export async function deregisterDelegatedAdmin(

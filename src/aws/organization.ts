@@ -22,43 +22,9 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { OperationError, UsageError } from '../core/errors.js';
 import { patterns } from '../core/patterns.js';
-import { errorMessage, isAwsErrorNamed, translateAwsError } from './aws-errors.js';
+import { awsFailure, errorMessage, isAwsErrorNamed } from './aws-errors.js';
 
 export const SERVICE_CATALOG_PRINCIPAL = 'servicecatalog.amazonaws.com';
-
-/**
- * An operation the endpoint in use does not implement. Emulators (moto) answer such calls with an HTML
- * error page, which the SDK reports as a deserialization failure; AWS itself never does this.
- */
-export class EndpointNotImplementedError extends OperationError {
-  readonly operation: string;
-  constructor(operation: string, cause: unknown) {
-    super(`The AWS endpoint in use does not implement ${operation}; it answered with a non-AWS error page.`, {
-      hint: 'This happens with AWS emulators; against AWS itself, check --endpoint-url / AWS_ENDPOINT_URL.',
-      cause,
-    });
-    this.operation = operation;
-  }
-}
-
-/** Whether `error` is an HTML (or otherwise unparseable) answer instead of an AWS error document. */
-export function isNotImplementedByEndpoint(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const e = error as { $response?: { headers?: Record<string, string> }; message?: unknown };
-  const contentType = e.$response?.headers?.['content-type'] ?? '';
-  if (contentType.startsWith('text/html')) return true;
-  return (
-    typeof e.message === 'string' &&
-    /Deserialization error/.test(e.message) &&
-    /<!doctype|<html/i.test(e.message)
-  );
-}
-
-/** Turns an SDK failure into the error the user should see: not-implemented, typed, or the original. */
-export function awsFailure(error: unknown, action: string): unknown {
-  if (isNotImplementedByEndpoint(error)) return new EndpointNotImplementedError(action, error);
-  return translateAwsError(error, { action });
-}
 
 export interface OrganizationInfo {
   id: string;

@@ -16,8 +16,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { OperationError } from '../core/errors.js';
 import type { AsffFinding } from '../core/test-finding.js';
-import { errorMessage, isAwsErrorNamed } from './aws-errors.js';
-import { awsFailure } from './organization.js';
+import { awsFailure, errorMessage, isAwsErrorNamed } from './aws-errors.js';
 
 export interface HubStatus {
   hubArn: string;

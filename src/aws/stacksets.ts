@@ -13,8 +13,7 @@ import {
   paginateListStackSetOperations,
 } from '@aws-sdk/client-cloudformation';
 import { AbortError, OperationError } from '../core/errors.js';
-import { isAwsErrorNamed } from './aws-errors.js';
-import { awsFailure } from './organization.js';
+import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
 
 export interface StackInstance {
   account: string;

@@ -63,3 +63,9 @@ export function gatherOptions(
   if (globals.managementProfile) connection.managementProfile = globals.managementProfile;
   return { options: resolveOptions(...layers), connection, layers: { config: loaded?.options, flags } };
 }
+
+/** SECNOTIFY_POLL_MS: how often stack, share and StackSet waits poll (tests use a short interval). */
+export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const ms = env.SECNOTIFY_POLL_MS ? Number(env.SECNOTIFY_POLL_MS) : Number.NaN;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}

@@ -3,13 +3,13 @@
 // organization share is created there but its completion cannot be confirmed: the tool must say exactly that.
 import { CreatePortfolioCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EndpointNotImplementedError } from '../../src/aws/aws-errors.js';
 import {
   findPortfolioByName,
   listPortfolioShares,
   sharePortfolio,
   unsharePortfolio,
 } from '../../src/aws/catalog.js';
-import { EndpointNotImplementedError } from '../../src/aws/organization.js';
 import { type MotoAccount, motoAccount, randomAccountId } from '../support/aws.js';
 
 const DISPLAY_NAME = 'Subscribe to AWS Security Hub notifications';

@@ -24,11 +24,11 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { EndpointNotImplementedError } from '../../src/aws/aws-errors.js';
 import {
   activateStackSetsTrustedAccess,
   callerIsManagementAccount,
   describeOrganization,
-  EndpointNotImplementedError,
   enableServiceCatalogOrgAccess,
   isDelegatedAdmin,
   registerDelegatedAdmin,

@@ -8,13 +8,14 @@ import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '..
 import { describeOrganization } from '../../aws/organization.js';
 import { configToYaml } from '../../core/config.js';
 import { doctorSettings } from '../../core/doctor.js';
-import { AbortError, OperationError, SecnotifyError, UsageError } from '../../core/errors.js';
+import { AbortError, OperationError, UsageError } from '../../core/errors.js';
 import { resolveOptions, type SourcedRaw } from '../../core/options.js';
 import { type PlannedStep, parseSteps, planInstall } from '../../core/plan.js';
-import { type CommandContext, gatherOptions } from '../context.js';
+import { type CommandContext, gatherOptions, pollIntervalFromEnv } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
-import { type InstallState, STEP_RUNNERS, type StepOutcome } from '../install/steps.js';
+import { type InstallState, STEP_RUNNERS } from '../install/steps.js';
 import { colorEnabled } from '../io/paint.js';
+import { runSteps } from '../run-steps.js';
 
 function planText(steps: PlannedStep[], hubAccount: string, managementAccount?: string): string {
   const who = (s: PlannedStep) =>
@@ -188,53 +189,20 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       signal: ctx.signal,
       dryRun,
       color: colorEnabled(globals.color !== false) && !globals.json,
-      pollIntervalMs: process.env.SECNOTIFY_POLL_MS ? Number(process.env.SECNOTIFY_POLL_MS) : undefined,
+      pollIntervalMs: pollIntervalFromEnv(),
       shares: [],
       stacks: [],
     };
-    const outcomes: StepOutcome[] = [];
-    for (const step of steps) {
-      if (!step.run) {
-        outcomes.push({
-          id: step.id,
-          account: step.account,
-          region: step.region,
-          outcome: 'skipped',
-          detail: step.skipReason ?? '',
-        });
-        continue;
-      }
-      if (ctx.signal.aborted)
-        throw new AbortError(
-          `Stopped before step ${step.id}; nothing is running in AWS. Run the same command again to continue.`,
-        );
-      // A header line, not a spinner: the stack printer draws the live view of each stack operation.
-      io.notify({ level: 'info', code: 'SN_STEP', text: `${step.id}: ${step.title}` });
-      try {
-        const outcome = await STEP_RUNNERS[step.id](state, step);
-        outcomes.push(outcome);
-        io.notify({ level: 'success', code: 'SN_STEP_DONE', text: `${step.id}: ${outcome.detail}` });
-        if (outcome.outcome === 'declined') {
-          throw new AbortError(`Declined the changes to step ${step.id}; later steps did not run.`);
-        }
-      } catch (error) {
-        io.notify({ level: 'error', code: 'SN_STEP_FAILED', text: `${step.id} failed` });
-        if (
-          error instanceof SecnotifyError &&
-          !(error instanceof UsageError) &&
-          !(error instanceof AbortError) &&
-          !error.hint
-        ) {
-          const done = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.id);
-          io.notify({
-            level: 'info',
-            code: 'SN_RESUME',
-            text: `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}. Fix the cause and run the same command again: finished steps report no changes.`,
-          });
-        }
-        throw error;
-      }
-    }
+    const outcomes = await runSteps(steps, (step) => STEP_RUNNERS[step.id](state, step), {
+      io,
+      signal: ctx.signal,
+      resumeText: (done) =>
+        `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}. Fix the cause and run the same command again: finished steps report no changes.`,
+      stopAfter: (result) =>
+        result.outcome === 'declined'
+          ? new AbortError(`Declined the changes to step ${result.id}; later steps did not run.`)
+          : undefined,
+    });
 
     const ran = outcomes.filter((o) => o.outcome !== 'skipped');
     const summary = [

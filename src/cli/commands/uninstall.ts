@@ -1,19 +1,19 @@
 // `secnotify uninstall`: look at what is installed in both accounts → the exact list of what will be
 // deleted → one confirmation (--yes answers it; no TTY and no --yes is exit 2) → the steps in reverse
 // install order → one result. Absent parts are skipped, so a second run says "nothing to remove".
-import { AbortError, SecnotifyError, UsageError } from '../../core/errors.js';
+import { AbortError } from '../../core/errors.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, pollIntervalFromEnv } from '../context.js';
 import { colorEnabled } from '../io/paint.js';
+import { runSteps } from '../run-steps.js';
 import { gatherInstallationFacts } from '../status/facts.js';
 import {
   deployedOptions,
   openAccounts,
   permissionSetRegion,
-  pollIntervalFromEnv,
   readCommandOptions,
 } from '../uninstall/accounts.js';
-import { REMOVAL_RUNNERS, type RemovalOutcome } from '../uninstall/steps.js';
+import { REMOVAL_RUNNERS } from '../uninstall/steps.js';
 
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
   const { io, globals } = ctx;
@@ -81,46 +81,12 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         ? { pollIntervalMs: pollIntervalFromEnv(), settleMs: pollIntervalFromEnv() }
         : {}),
     };
-    const outcomes: RemovalOutcome[] = [];
-    for (const step of plan.steps) {
-      if (!step.run) {
-        outcomes.push({
-          id: step.id,
-          account: step.account,
-          region: step.region,
-          outcome: 'skipped',
-          detail: step.skipReason ?? '',
-        });
-        continue;
-      }
-      if (ctx.signal.aborted) {
-        throw new AbortError(
-          `Stopped before step ${step.id}; nothing is running in AWS. Run the same command again to continue.`,
-        );
-      }
-      // A header line, not a spinner: the stack printer draws the live view of each stack deletion.
-      io.notify({ level: 'info', code: 'SN_STEP', text: `${step.id}: ${step.title}` });
-      try {
-        const done = await REMOVAL_RUNNERS[step.id](state, step);
-        outcomes.push(done);
-        io.notify({ level: 'success', code: 'SN_STEP_DONE', text: `${step.id}: ${done.detail}` });
-      } catch (error) {
-        io.notify({ level: 'error', code: 'SN_STEP_FAILED', text: `${step.id} failed` });
-        if (
-          error instanceof SecnotifyError &&
-          !(error instanceof UsageError) &&
-          !(error instanceof AbortError)
-        ) {
-          const finished = outcomes.filter((o) => o.outcome !== 'skipped').map((o) => o.id);
-          io.notify({
-            level: 'info',
-            code: 'SN_RESUME',
-            text: `Removed before the failure: ${finished.length ? finished.join(', ') : 'nothing'}. Run the same command again after fixing the cause: what is gone is skipped.`,
-          });
-        }
-        throw error;
-      }
-    }
+    const outcomes = await runSteps(plan.steps, (step) => REMOVAL_RUNNERS[step.id](state, step), {
+      io,
+      signal: ctx.signal,
+      resumeText: (finished) =>
+        `Removed before the failure: ${finished.length ? finished.join(', ') : 'nothing'}. Run the same command again after fixing the cause: what is gone is skipped.`,
+    });
     const summary = [
       'Uninstall complete.',
       ...outcomes.map((o) => `  ${o.id.padEnd(15)} ${o.outcome.padEnd(8)} ${o.detail}`),

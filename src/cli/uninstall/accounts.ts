@@ -134,9 +134,3 @@ export async function permissionSetRegion(accounts: Accounts, options: Secnotify
     return accounts.hub.region;
   }
 }
-
-/** SECNOTIFY_POLL_MS: the polling interval for stacks, shares and StackSets (install honours it too). */
-export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const ms = env.SECNOTIFY_POLL_MS ? Number(env.SECNOTIFY_POLL_MS) : Number.NaN;
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
