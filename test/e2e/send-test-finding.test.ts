@@ -3,6 +3,9 @@
 // rule rendered from the product template (moto's EventBridge) and through the email formatter.
 // moto does not implement BatchUpdateFindings, so `--archive` is covered by test/unit/test-finding.test.ts.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   EventBridgeClient,
@@ -109,6 +112,17 @@ describe('secnotify send-test-finding', () => {
     const archive = await cli(['send-test-finding', '--archive', 'arn:aws:guardduty:x'], noAws);
     expect(archive.code).toBe(2);
     expect(archive.stderr).toContain('not a test finding ID');
+  });
+
+  it('acts in the region of a --config file when no flag names one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sn-stf-'));
+    const config = join(dir, 'secnotify.yaml');
+    writeFileSync(config, 'region: eu-west-3\n');
+    const west3 = new SecurityHubClient({ ...account.clientConfig, region: 'eu-west-3' });
+    await west3.send(new EnableSecurityHubCommand({}));
+    const sent = await cli(['send-test-finding', '--config', config], account.env);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain(`into Security Hub in account ${account.accountId}, eu-west-3`);
   });
 
   it('fails with the enable command where Security Hub is off', async () => {

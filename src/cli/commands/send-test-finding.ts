@@ -18,7 +18,7 @@ import {
   type TestFindingRequest,
   testFindingTitle,
 } from '../../core/test-finding.js';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, gatherOptions } from '../context.js';
 
 interface Flags {
   severity?: string;
@@ -63,11 +63,12 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
   const job = validate(opts as Flags);
   const { createAwsContext } = await import('../../aws/clients.js');
   const securityHub = await import('../../aws/security-hub.js');
-  const { globals } = ctx;
+  // Where to act: flags, else the --config file's profile, region and endpoint.
+  const { connection } = gatherOptions(ctx.globals, {});
   const aws = await createAwsContext({
-    ...(globals.profile ? { profile: globals.profile } : {}),
-    ...(globals.region ? { region: globals.region } : {}),
-    ...(globals.endpointUrl ? { endpointUrl: globals.endpointUrl } : {}),
+    ...(connection.profile ? { profile: connection.profile } : {}),
+    ...(connection.region ? { region: connection.region } : {}),
+    ...(connection.endpointUrl ? { endpointUrl: connection.endpointUrl } : {}),
   });
   try {
     const identity = await aws.callerIdentity();
