@@ -15,7 +15,7 @@ import {
   UpdatePortfolioShareCommand,
 } from '@aws-sdk/client-service-catalog';
 import { OperationError } from '../core/errors.js';
-import type { ShareTarget } from '../core/options.js';
+import type { ResolvedShareTarget as ShareTarget } from '../core/options.js';
 import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
 
 export type PortfolioShareType = DescribePortfolioShareType;

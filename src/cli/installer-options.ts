@@ -45,10 +45,13 @@ export function addInstallerOptions(cmd: Command): Command {
       '--permission-set-name <name>',
       'name of the permission set to create (default: SubscribeToSecurityNotifications)',
     )
-    .option('--share <targets>', 'org, none, or a comma list of OU IDs and account IDs (default: org)')
+    .option(
+      '--share <targets>',
+      'org, none, or a comma list of OU IDs, OU names or paths (Workloads/Prod) and account IDs (default: org)',
+    )
     .option(
       '--stackset-targets <targets>',
-      'launch-role StackSet targets: root or a comma list of OU IDs (default: root)',
+      'launch-role StackSet targets: root, or a comma list of OU IDs, names or paths (default: root)',
     )
     .option(
       '--skip-repeated-findings',

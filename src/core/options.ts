@@ -11,7 +11,30 @@ export type PrincipalType = 'identity-center' | 'iam-role';
 export type ShareTarget =
   | { kind: 'organization' }
   | { kind: 'ou'; id: string }
-  | { kind: 'account'; id: string };
+  | { kind: 'account'; id: string }
+  /** An OU given by name or path (e.g. Workloads/Prod); install looks its ID up in the organization. */
+  | { kind: 'ou-path'; path: string };
+
+/** A share target with every OU given by ID. */
+export type ResolvedShareTarget = Exclude<ShareTarget, { kind: 'ou-path' }>;
+
+/** How a share target is written in flags and config files. */
+export function shareTargetText(t: ShareTarget): string {
+  if (t.kind === 'organization') return 'org';
+  return t.kind === 'ou-path' ? t.path : t.id;
+}
+
+/** Something that tries to be an ID (and must then be a valid one) rather than an OU name or path. */
+function looksLikeId(value: string): boolean {
+  return /^(ou|o|r)-/i.test(value) || /^\d+$/.test(value);
+}
+
+/** An OU name or a path of names from the root, e.g. `Workloads/Prod`: no commas, no empty segments. */
+export function isOuPath(value: string): boolean {
+  if (looksLikeId(value) || /[\p{Cc},]/u.test(value) || value.length > 1000) return false;
+  const segments = value.replace(/^\/+|\/+$/g, '').split('/');
+  return segments.every((seg) => seg.trim().length > 0 && seg.length <= 128);
+}
 
 export interface StackNames {
   bucket: string;
@@ -37,7 +60,7 @@ export interface SecnotifyOptions {
   principals: string[];
   /** Empty means no share. */
   share: ShareTarget[];
-  /** `root` or OU IDs (root ID `r-…` also accepted) for the launch-role StackSet. */
+  /** `root`, OU IDs (root ID `r-…` also accepted) or OU names/paths for the launch-role StackSet. */
   stacksetTargets: string[];
   skipRepeatedFindings: boolean;
   /** Name of the permission set the permission-set stack creates. */
@@ -187,7 +210,7 @@ function oneOf<T extends string>(
   return s as T;
 }
 
-const SHARE_FORM = `org, none, or a comma list of OU IDs (${patterns.ouId.form}) and 12-digit account IDs`;
+const SHARE_FORM = `org, none, or a comma list of OU IDs (${patterns.ouId.form}), OU names or paths (e.g. Workloads/Prod) and 12-digit account IDs`;
 
 export function parseShare(value: unknown, source?: Source): ShareTarget[] {
   const items = asList('share', source, value, SHARE_FORM);
@@ -209,31 +232,33 @@ export function parseShare(value: unknown, source?: Source): ShareTarget[] {
       targets.push({ kind: 'ou', id: item });
     } else if (patterns.accountId.regex.test(raw)) {
       targets.push({ kind: 'account', id: raw });
+    } else if (isOuPath(raw)) {
+      targets.push({ kind: 'ou-path', path: raw });
     } else {
       fail('share', source, raw, SHARE_FORM);
     }
   }
   const seen = new Set<string>();
   return targets.filter((t) => {
-    const id = t.kind === 'organization' ? 'org' : t.id;
+    const id = shareTargetText(t);
     if (seen.has(id)) return false;
     seen.add(id);
     return true;
   });
 }
 
-const STACKSET_TARGETS_FORM = `root, a root ID (${patterns.rootId.form}), or a comma list of OU IDs (${patterns.ouId.form})`;
+const STACKSET_TARGETS_FORM = `root, a root ID (${patterns.rootId.form}), or a comma list of OU IDs (${patterns.ouId.form}) or OU names or paths (e.g. Workloads/Prod)`;
 
 function parseStacksetTargets(value: unknown, source?: Source): string[] {
   const items = asList('stacksetTargets', source, value, STACKSET_TARGETS_FORM);
   const isRoot = (i: string) => i === 'root' || patterns.rootId.regex.test(i);
   for (const item of items) {
-    if (!isRoot(item) && !patterns.ouId.regex.test(item))
+    if (!isRoot(item) && !patterns.ouId.regex.test(item) && !isOuPath(item))
       fail('stacksetTargets', source, item, STACKSET_TARGETS_FORM);
   }
   if (items.length > 1 && items.some(isRoot)) {
     throw new UsageError(
-      `${fieldName('stacksetTargets', source)}: the organization root already covers every OU; give root alone or OU IDs alone.`,
+      `${fieldName('stacksetTargets', source)}: the organization root already covers every OU; give root alone or OUs alone.`,
       { field: fieldName('stacksetTargets', source) },
     );
   }

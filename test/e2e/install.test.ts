@@ -11,6 +11,7 @@ import {
   GetTemplateCommand,
   ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { CreateOrganizationalUnitCommand, ListRootsCommand } from '@aws-sdk/client-organizations';
 import {
   GetBucketEncryptionCommand,
   GetObjectTaggingCommand,
@@ -278,5 +279,53 @@ describe('install across the organization (management look-ups, launch roles, sh
     );
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).shares).toEqual([{ target: memberId, outcome: 'already', errors: [] }]);
+  });
+});
+
+describe('OUs given by name or path', () => {
+  it('are looked up with the management credentials and deployed by ID; without them, exit 2 naming the flag', async () => {
+    const { management, hub, org } = await motoOrganization();
+    const root = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+    const workloads = (
+      await org.send(new CreateOrganizationalUnitCommand({ Name: 'Workloads', ParentId: root }))
+    ).OrganizationalUnit!.Id!;
+    const prod = (await org.send(new CreateOrganizationalUnitCommand({ Name: 'Prod', ParentId: workloads })))
+      .OrganizationalUnit!.Id!;
+
+    const withoutManagement = await runCli(
+      ['install', '--yes', '--steps', 'templates', '--share', 'Workloads/Prod'],
+      { env: { ...hub.env, ...FAST } },
+    );
+    expect(withoutManagement.code).toBe(2);
+    expect(withoutManagement.stderr).toContain('--share');
+    expect(withoutManagement.stderr).toContain('--management-profile');
+
+    const result = await runCli(
+      [
+        'install',
+        '--yes',
+        '--json',
+        '--steps',
+        'launch-roles',
+        '--management-role-arn',
+        `arn:aws:iam::${management.accountId}:role/OrganizationAccountAccessRole`,
+        '--stackset-targets',
+        'Workloads/Prod',
+        '--share',
+        'Prod',
+      ],
+      { env: { ...hub.env, ...FAST } },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const stackSet = await stack(
+      new CloudFormationClient(management.clientConfig),
+      'SecurityNotifications-IAM-roles-StackSet',
+    );
+    expect(stackSet.params.DeploymentTargets).toContain(prod);
+    // The answers kept for the next run carry the IDs that were looked up.
+    expect(stackSet.template.Metadata?.SecnotifySettings).toMatchObject({
+      stacksetTargets: [prod],
+      share: [prod],
+    });
   });
 });

@@ -32,6 +32,19 @@ describe('resolveOptions', () => {
     expect(resolveOptions(flags({ share: 'o-abcdefghij' })).share).toEqual([{ kind: 'organization' }]);
   });
 
+  it('takes OUs by name or path as well as by ID, and keeps ID-shaped typos as errors', () => {
+    const o = resolveOptions(
+      flags({ share: 'Workloads/Prod,ou-ab12-abcdefgh', stacksetTargets: 'Workloads' }),
+    );
+    expect(o.share).toEqual([
+      { kind: 'ou-path', path: 'Workloads/Prod' },
+      { kind: 'ou', id: 'ou-ab12-abcdefgh' },
+    ]);
+    expect(o.stacksetTargets).toEqual(['Workloads']);
+    expect(() => resolveOptions(flags({ share: 'ou-typo' }))).toThrow(/--share: "ou-typo" is not valid/);
+    expect(() => resolveOptions(flags({ share: 'Workloads//Prod' }))).toThrow(UsageError);
+  });
+
   it('accepts the IAM-role principal type without any Identity Center region (defect 2 of the original)', () => {
     const o = resolveOptions(flags({ principalType: 'iam-role', principals: 'Admin,Developer' }));
     expect(o.principalType).toBe('iam-role');

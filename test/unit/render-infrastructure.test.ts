@@ -332,3 +332,14 @@ describe('renderInfrastructure', () => {
     expect(() => packageRoot('/')).toThrow(/package root/);
   });
 });
+
+describe('StackSet targets given by name', () => {
+  it('render offline as an ou-ids look-up, listed with the other placeholders', () => {
+    const options = resolveOptions({ values: { stacksetTargets: 'Workloads/Prod' }, sources: {} });
+    const stackSet = renderInfrastructure(options, { hubRegion: 'eu-west-1' }).find(
+      (s) => s.id === 'launch-role-stackset',
+    )!;
+    expect(stackSet.parameters.DeploymentTargets).toBe('<lookup:ou-ids>');
+    expect(stackSet.placeholders).toContain('<lookup:ou-ids>');
+  });
+});

@@ -9,10 +9,11 @@ import { describeOrganization } from '../../aws/organization.js';
 import { configToYaml } from '../../core/config.js';
 import { doctorSettings } from '../../core/doctor.js';
 import { AbortError, OperationError, UsageError } from '../../core/errors.js';
-import { resolveOptions, type SourcedRaw } from '../../core/options.js';
+import { resolveOptions, type SourcedRaw, shareTargetText } from '../../core/options.js';
 import { type PlannedStep, parseSteps, planInstall } from '../../core/plan.js';
 import { type CommandContext, gatherOptions, pollIntervalFromEnv } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
+import { resolveOuNames } from '../install/resolve-ous.js';
 import { type InstallState, STEP_RUNNERS } from '../install/steps.js';
 import { colorEnabled } from '../io/paint.js';
 import { runSteps } from '../run-steps.js';
@@ -116,7 +117,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       first.layers.flags,
     ];
     const answers = await askOpenQuestions(io, layers, globals.yes);
-    const options = resolveOptions(...layers, answers);
+    let options = resolveOptions(...layers, answers);
 
     // The pre-flight checks: a blocking failure (no organization, failed stacks, wrong Identity Center
     // region, …) stops here, before any change; warnings are shown and the install goes on.
@@ -146,6 +147,8 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         text: `The permission set ${options.permissionSetName} that install creates is not among --principals (${options.principals.join(', ')}): its users will not see the product. Add it to --principals unless that is intended.`,
       });
     }
+
+    options = await resolveOuNames(options, management);
 
     let idcHomeRegion = options.idcRegion;
     if (options.principalType === 'identity-center' && !idcHomeRegion && management) {
@@ -228,7 +231,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         productVersion: state.productVersion,
         productTemplateUrl: state.productTemplateUrl,
         shares: state.shares.map((s) => ({
-          target: s.target.kind === 'organization' ? 'org' : s.target.id,
+          target: shareTargetText(s.target),
           outcome: s.outcome,
           errors: s.errors,
         })),

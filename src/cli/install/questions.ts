@@ -7,6 +7,7 @@ import {
   resolveOptions,
   type SecnotifyOptions,
   type SourcedRaw,
+  shareTargetText,
 } from '../../core/options.js';
 
 interface Question {
@@ -139,10 +140,8 @@ export const QUESTIONS: Question[] = [
       text(
         io,
         'SN_ASK_SHARE',
-        'Share the portfolio with: org, none, or a comma list of OU and account IDs',
-        o.share.length === 0
-          ? 'none'
-          : o.share.map((t) => (t.kind === 'organization' ? 'org' : t.id)).join(','),
+        'Share the portfolio with: org, none, or a comma list of OUs (ID, name or path) and account IDs',
+        o.share.length === 0 ? 'none' : o.share.map(shareTargetText).join(','),
         v,
       ),
   },
@@ -154,7 +153,7 @@ export const QUESTIONS: Question[] = [
       text(
         io,
         'SN_ASK_STACKSET_TARGETS',
-        'Launch-role StackSet targets: root or OU IDs',
+        'Launch-role StackSet targets: root, or OUs (ID, name or path)',
         o.stacksetTargets.join(','),
         v,
       ),

@@ -29,7 +29,7 @@ import {
 } from '../../aws/stacks.js';
 import { OperationError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
-import type { SecnotifyOptions } from '../../core/options.js';
+import { type SecnotifyOptions, shareTargetText } from '../../core/options.js';
 import type { PlannedStep, StepId } from '../../core/plan.js';
 import {
   type RenderContext,
@@ -363,13 +363,14 @@ async function share(s: InstallState, step: PlannedStep): Promise<StepOutcome> {
     return {
       ...base(step),
       outcome: 'dry-run',
-      detail: `would share portfolio ${s.portfolioId} with ${s.options.share.map((t) => (t.kind === 'organization' ? 'the organization' : t.id)).join(', ')}`,
+      detail: `would share portfolio ${s.portfolioId} with ${s.options.share.map((t) => (t.kind === 'organization' ? 'the organization' : shareTargetText(t))).join(', ')}`,
     };
   }
   const sc = await s.hub.serviceCatalog();
   const lines: string[] = [];
   let failed = 0;
   for (const target of s.options.share) {
+    if (target.kind === 'ou-path') throw new Error(`OU ${target.path} was not looked up before sharing`);
     const result = await sharePortfolio(sc, s.portfolioId, target, {
       organizationId: s.organization?.id,
       signal: s.signal,
@@ -378,7 +379,7 @@ async function share(s: InstallState, step: PlannedStep): Promise<StepOutcome> {
         s.io.notify({
           level: 'debug',
           code: 'SN_SHARE_STATUS',
-          text: `share ${target.kind === 'organization' ? 'org' : target.id}: ${status}`,
+          text: `share ${shareTargetText(target)}: ${status}`,
         }),
     });
     s.shares.push(result);

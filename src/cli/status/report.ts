@@ -286,6 +286,8 @@ export function evaluateStatus(facts: InstallationFacts, expected: StatusExpecta
     const problems: string[] = [];
     if (portfolio) {
       for (const target of expected.options.share) {
+        // An OU given by name has no ID to compare without a look-up in the organization.
+        if (target.kind === 'ou-path') continue;
         const found =
           target.kind === 'organization'
             ? shares.some((s) => s.type === 'ORGANIZATION')

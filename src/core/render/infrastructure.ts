@@ -3,6 +3,7 @@
 // value can never break the YAML or leak into the wrong place.
 import { type CfnTemplate, dumpCfnYaml, parseCfnYaml } from '../cfn-yaml.js';
 import type { SecnotifyOptions } from '../options.js';
+import { patterns } from '../patterns.js';
 import { principalArnPattern } from '../principals.js';
 import { findPlaceholders, lookupPlaceholder } from './placeholders.js';
 import { readTemplate } from './templates-dir.js';
@@ -152,10 +153,11 @@ function renderLaunchRole(options: SecnotifyOptions, ctx: RenderContext): Render
 }
 
 function deploymentTargets(options: SecnotifyOptions, ctx: RenderContext): string {
-  const targets = options.stacksetTargets.map((t) =>
-    t === 'root' ? (ctx.rootId ?? lookupPlaceholder('root-id')) : t,
-  );
-  return targets.join(',');
+  const targets = options.stacksetTargets.map((t) => {
+    if (t === 'root') return ctx.rootId ?? lookupPlaceholder('root-id');
+    return patterns.ouId.regex.test(t) || patterns.rootId.regex.test(t) ? t : lookupPlaceholder('ou-ids');
+  });
+  return [...new Set(targets)].join(',');
 }
 
 function renderLaunchRoleStackSet(

@@ -10,7 +10,9 @@ export type LookupName =
   | 'hub-account-id'
   | 'product-id'
   | 'product-template-url'
-  | 'product-version';
+  | 'product-version'
+  /** OUs given by name or path, looked up in the organization by install. */
+  | 'ou-ids';
 
 export function lookupPlaceholder(name: LookupName): string {
   return `<lookup:${name}>`;

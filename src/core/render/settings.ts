@@ -2,7 +2,7 @@
 // template Metadata, so a re-run (from any machine) offers the deployed values as defaults and an update is
 // a run of the same command. The original read them back from stack parameters, which most answers are not.
 import { type CfnTemplate, dumpCfnYaml, parseCfnYaml } from '../cfn-yaml.js';
-import type { RawOptions, SecnotifyOptions } from '../options.js';
+import { type RawOptions, type SecnotifyOptions, shareTargetText } from '../options.js';
 import type { RenderedStack } from './infrastructure.js';
 
 export const SETTINGS_METADATA_KEY = 'SecnotifySettings';
@@ -19,10 +19,7 @@ export function settingsOf(options: SecnotifyOptions): RawOptions {
     ...(options.idcSubdomain ? { idcSubdomain: options.idcSubdomain } : {}),
     ...(options.idcRegion ? { idcRegion: options.idcRegion } : {}),
     principals: options.principals,
-    share:
-      options.share.length === 0
-        ? 'none'
-        : options.share.map((t) => (t.kind === 'organization' ? 'org' : t.id)),
+    share: options.share.length === 0 ? 'none' : options.share.map(shareTargetText),
     stacksetTargets: options.stacksetTargets,
     skipRepeatedFindings: options.skipRepeatedFindings,
     permissionSetName: options.permissionSetName,
