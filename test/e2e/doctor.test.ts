@@ -3,8 +3,6 @@
 // Center and stacks. moto implements neither GetAWSOrganizationsAccessStatus, DescribeOrganizationsAccess,
 // DescribeSecurityHubV2 nor the finding aggregator calls: those checks come out as "could not check"
 // warnings here, and their pass/fail states are covered with SDK mocks in test/unit/doctor.test.ts.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   CreateAccountCommand,
@@ -16,20 +14,9 @@ import { EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-sec
 import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/core/doctor.js';
 import { motoAccount } from '../support/aws.js';
+import { runCli } from '../support/cli.js';
 
-const run = promisify(execFile);
-
-async function cli(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/secnotify.js', ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', NODE_NO_WARNINGS: '1', CI: '1', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { env, cleanEnv: true });
 
 function check(report: DoctorReport, id: string) {
   const c = report.checks.find((x) => x.id === id);

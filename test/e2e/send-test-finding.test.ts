@@ -2,11 +2,9 @@
 // any AWS call, and the finding (as Security Hub wraps it in its EventBridge event) against a subscription
 // rule rendered from the product template (moto's EventBridge) and through the email formatter.
 // moto does not implement BatchUpdateFindings, so `--archive` is covered by test/unit/test-finding.test.ts.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   EventBridgeClient,
   PutEventsCommand,
@@ -27,20 +25,9 @@ import { type AsffFinding, wrapAsImportedEvent } from '../../src/core/test-findi
 import { emailsForEvent } from '../../src/notify/format.js';
 import { type MotoAccount, motoAccount } from '../support/aws.js';
 import { arrayForm, evaluate } from '../support/cfn-eval.js';
+import { runCli } from '../support/cli.js';
 
-const run = promisify(execFile);
-
-async function cli(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/secnotify.js', ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', NODE_NO_WARNINGS: '1', CI: '1', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { env, cleanEnv: true });
 
 let account: MotoAccount;
 let finding: AsffFinding;

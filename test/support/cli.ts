@@ -17,11 +17,13 @@ export function runCli(
     input?: string;
     cwd?: string;
     timeoutMs?: number;
+    /** Start from PATH alone instead of this process's environment (no AWS variables leak in). */
+    cleanEnv?: boolean;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = {
-      ...process.env,
+      ...(options.cleanEnv ? { PATH: process.env.PATH, HOME: '/nonexistent' } : process.env),
       CI: 'true',
       NO_COLOR: '1',
       // Never reach a real AWS endpoint or profile from a test.
