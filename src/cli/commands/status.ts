@@ -5,12 +5,11 @@ import { OperationError } from '../../core/errors.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/stack-progress.js';
-import { gatherInstallationFacts } from '../status/facts.js';
 import { evaluateStatus, formatStatus } from '../status/report.js';
 import {
   deployedOptions,
+  installationFacts,
   openAccounts,
-  permissionSetRegion,
   readCommandOptions,
 } from '../uninstall/accounts.js';
 
@@ -30,15 +29,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         text: `Cannot render the product template to compare versions: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    const facts = await gatherInstallationFacts({
-      hub: accounts.hub,
-      hubAccountId: accounts.hubCaller.accountId,
-      ...(accounts.organization ? { organizationId: accounts.organization.id } : {}),
-      ...(accounts.management ? { management: accounts.management } : {}),
-      ...(accounts.managementCaller ? { managementAccountId: accounts.managementCaller.accountId } : {}),
-      stackNames: options.stackNames,
-      permissionSetRegion: await permissionSetRegion(accounts, options),
-    });
+    const facts = await installationFacts(accounts, options);
     const report = evaluateStatus(facts, {
       ...(productTemplateHash ? { productTemplateHash } : {}),
       options,

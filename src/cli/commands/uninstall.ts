@@ -6,11 +6,10 @@ import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/
 import { type CommandContext, pollIntervalFromEnv } from '../context.js';
 import { colorEnabled } from '../io/paint.js';
 import { runSteps } from '../run-steps.js';
-import { gatherInstallationFacts } from '../status/facts.js';
 import {
   deployedOptions,
+  installationFacts,
   openAccounts,
-  permissionSetRegion,
   readCommandOptions,
 } from '../uninstall/accounts.js';
 import { REMOVAL_RUNNERS } from '../uninstall/steps.js';
@@ -31,15 +30,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
   const accounts = await openAccounts(read);
   try {
     const options = await deployedOptions(accounts, read, io);
-    const facts = await gatherInstallationFacts({
-      hub: accounts.hub,
-      hubAccountId: accounts.hubCaller.accountId,
-      ...(accounts.organization ? { organizationId: accounts.organization.id } : {}),
-      ...(accounts.management ? { management: accounts.management } : {}),
-      ...(accounts.managementCaller ? { managementAccountId: accounts.managementCaller.accountId } : {}),
-      stackNames: options.stackNames,
-      permissionSetRegion: await permissionSetRegion(accounts, options),
-    });
+    const facts = await installationFacts(accounts, options);
     const plan = planRemoval(facts, choices);
     const base = {
       hubAccountId: accounts.hubCaller.accountId,

@@ -9,6 +9,7 @@ import { UsageError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
 import { resolveOptions, type SecnotifyOptions, type SourcedRaw } from '../../core/options.js';
 import { type GlobalOptions, gatherOptions } from '../context.js';
+import { gatherInstallationFacts } from '../status/facts.js';
 
 export interface Accounts {
   hub: AwsContext;
@@ -133,4 +134,17 @@ export async function permissionSetRegion(accounts: Accounts, options: Secnotify
   } catch {
     return accounts.hub.region;
   }
+}
+
+/** What is installed where, as status and uninstall both look at it. */
+export async function installationFacts(accounts: Accounts, options: SecnotifyOptions) {
+  return gatherInstallationFacts({
+    hub: accounts.hub,
+    hubAccountId: accounts.hubCaller.accountId,
+    ...(accounts.organization ? { organizationId: accounts.organization.id } : {}),
+    ...(accounts.management ? { management: accounts.management } : {}),
+    ...(accounts.managementCaller ? { managementAccountId: accounts.managementCaller.accountId } : {}),
+    stackNames: options.stackNames,
+    permissionSetRegion: await permissionSetRegion(accounts, options),
+  });
 }
