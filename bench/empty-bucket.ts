@@ -13,9 +13,8 @@
 // ListObjectVersions page, so here the server's CPU, not request latency, is the limit; concurrent deletes
 // gain little and the ratio swings with other load on the machine. Against S3, where a 1000-key
 // DeleteObjects takes far longer than a listing, the pipelined deletes are what pays off.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -26,6 +25,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { countObjectVersions, DEFAULT_DELETE_CONCURRENCY, emptyVersionedBucket } from '../src/aws/buckets.js';
+import { startMotoServer } from '../test/support/moto-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,32 +45,6 @@ const total = keys * (putsPerKey + markersPerKey);
 
 const root = process.cwd();
 const python = join(root, '.venv/bin/python');
-const motoBinary = join(root, '.venv/bin/moto_server');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForMoto(endpoint: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`moto_server exited with code ${server.exitCode}`);
-    try {
-      if ((await fetch(`${endpoint}/moto-api/data.json`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`moto_server at ${endpoint} did not answer within 30 s`);
-}
 
 function keyName(i: number): string {
   return `AWSLogs/123456789012/S3/2025-06-01-12-${String(i).padStart(6, '0')}`;
@@ -153,15 +127,8 @@ function rate(m: Measurement): number {
 }
 
 async function main(): Promise<number> {
-  for (const binary of [python, motoBinary]) {
-    if (!existsSync(binary)) throw new Error(`${binary} missing: run \`bash scripts/ensure-python.sh\``);
-  }
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const server = spawn(motoBinary, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const stop = () => {
-    if (server.exitCode === null) server.kill('SIGTERM');
-  };
+  if (!existsSync(python)) throw new Error(`${python} missing: run \`bash scripts/ensure-python.sh\``);
+  const { endpoint, stop } = await startMotoServer(root);
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
@@ -180,7 +147,6 @@ async function main(): Promise<number> {
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
   try {
-    await waitForMoto(endpoint, server);
     const run = Date.now().toString(36);
     const buckets = {
       secnotify: `bench-secnotify-${run}`,
