@@ -96,3 +96,46 @@ export async function motoOrganization(region = 'eu-west-1'): Promise<MotoOrgani
   const hub = await motoAccount(region, await account('security-tooling'));
   return { management, hub, memberId: await account('workload'), orgId, org };
 }
+
+/**
+ * Puts the Service Catalog launch role into an account, as the launch-role StackSet's instance would
+ * (moto runs no StackSet instances): a stack with just the role, so install finds it with iam:GetRole.
+ */
+export async function putLaunchRole(account: MotoAccount): Promise<void> {
+  const { CloudFormationClient, CreateStackCommand, waitUntilStackCreateComplete } = await import(
+    '@aws-sdk/client-cloudformation'
+  );
+  const cfn = new CloudFormationClient(account.clientConfig);
+  const template = {
+    Resources: {
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: 'SecurityHubNotificationsServiceCatalogLaunchRole',
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'servicecatalog.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          },
+        },
+      },
+    },
+  };
+  await cfn.send(
+    new CreateStackCommand({
+      StackName: 'StackSet-instance-launch-role',
+      TemplateBody: JSON.stringify(template),
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+    }),
+  );
+  await waitUntilStackCreateComplete(
+    { client: cfn, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+    { StackName: 'StackSet-instance-launch-role' },
+  );
+  cfn.destroy();
+}

@@ -30,7 +30,8 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { REMOVAL_RUNNERS, type StepAccount, type UninstallState } from '../../src/cli/uninstall/steps.js';
+import { stepView } from '../../src/cli/io/step-board.js';
+import { REMOVAL_RUNNERS, type StepAccount, type UninstallState } from '../../src/ops/uninstall/steps.js';
 import { DeploymentError, OperationError } from '../../src/core/errors.js';
 import type { IoHost, IoMessage } from '../../src/core/io.js';
 import { defaultOptions } from '../../src/core/options.js';
@@ -354,12 +355,13 @@ function state(
   facts = installed(),
   extra: Partial<UninstallState> = {},
 ): UninstallState & { io: ReturnType<typeof recorder> } {
+  const io = recorder();
   return {
     hub,
     facts,
-    io: recorder(),
+    io,
     signal: new AbortController().signal,
-    color: false,
+    view: stepView(io, false),
     pollIntervalMs: 1,
     settleMs: 1,
     ...extra,

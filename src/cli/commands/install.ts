@@ -8,28 +8,16 @@ import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '..
 import { describeOrganization } from '../../aws/organization.js';
 import { configToYaml } from '../../core/config.js';
 import { doctorSettings } from '../../core/doctor.js';
-import { AbortError, OperationError, UsageError } from '../../core/errors.js';
-import { resolveOptions, type SourcedRaw, shareTargetText } from '../../core/options.js';
-import { type PlannedStep, parseSteps, planInstall } from '../../core/plan.js';
+import { OperationError, UsageError } from '../../core/errors.js';
+import { resolveOptions, type SourcedRaw } from '../../core/options.js';
+import { parseSteps, planInstall } from '../../core/plan.js';
+import { runInstall } from '../../ops/install/index.js';
 import { type CommandContext, gatherOptions, pollIntervalFromEnv } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
 import { resolveOuNames } from '../install/resolve-ous.js';
-import { type InstallState, STEP_RUNNERS } from '../install/steps.js';
+import { installResult, planText } from '../install/summary.js';
 import { colorEnabled } from '../io/paint.js';
-import { runSteps } from '../run-steps.js';
-
-function planText(steps: PlannedStep[], hubAccount: string, managementAccount?: string): string {
-  const who = (s: PlannedStep) =>
-    s.account === 'hub' ? `hub ${hubAccount}` : `management ${managementAccount ?? '(no credentials)'}`;
-  return [
-    'Plan:',
-    ...steps.map((s, i) =>
-      s.run
-        ? `  ${i + 1}. ${s.id.padEnd(15)} ${who(s)}, ${s.region}: ${s.title}`
-        : `  -  ${s.id.padEnd(15)} skipped: ${s.skipReason}`,
-    ),
-  ].join('\n');
-}
+import { stepView } from '../io/step-board.js';
 
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
   const { io, globals } = ctx;
@@ -117,7 +105,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       first.layers.flags,
     ];
     const answers = await askOpenQuestions(io, layers, globals.yes);
-    let options = resolveOptions(...layers, answers);
+    const options = resolveOptions(...layers, answers);
 
     // The pre-flight checks: a blocking failure (no organization, failed stacks, wrong Identity Center
     // region, …) stops here, before any change; warnings are shown and the install goes on.
@@ -148,7 +136,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       });
     }
 
-    options = await resolveOuNames(options, management);
+    const resolved = await resolveOuNames(options, management);
 
     let idcHomeRegion = options.idcRegion;
     if (options.principalType === 'identity-center' && !idcHomeRegion && management) {
@@ -161,7 +149,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     idcHomeRegion ??= hub.region;
 
     const steps = planInstall({
-      options,
+      options: resolved,
       hubRegion: hub.region,
       idcHomeRegion,
       haveManagementCredentials: Boolean(management),
@@ -180,64 +168,29 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       io.notify({ level: 'info', code: 'SN_CONFIG_SAVED', text: `Saved the answers to ${opts.saveConfig}.` });
     }
 
-    const state: InstallState = {
-      options,
-      hub,
-      hubCaller,
-      management,
-      managementCaller,
-      organization,
-      idcHomeRegion,
-      io,
-      signal: ctx.signal,
-      dryRun,
-      color: colorEnabled(globals.color !== false) && !globals.json,
-      pollIntervalMs: pollIntervalFromEnv(),
-      shares: [],
-      stacks: [],
-    };
-    const outcomes = await runSteps(steps, (step) => STEP_RUNNERS[step.id](state, step), {
-      io,
-      signal: ctx.signal,
-      resumeText: (done) =>
-        `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}. Fix the cause and run the same command again: finished steps report no changes.`,
-      stopAfter: (result) =>
-        result.outcome === 'declined'
-          ? new AbortError(`Declined the changes to step ${result.id}; later steps did not run.`)
-          : undefined,
-    });
-
-    const ran = outcomes.filter((o) => o.outcome !== 'skipped');
-    const summary = [
-      dryRun
-        ? 'Dry run: nothing was changed.'
-        : ran.every((o) => o.outcome === 'no-changes')
-          ? 'Install complete: no changes.'
-          : 'Install complete.',
-      ...outcomes.map((o) => `  ${o.id.padEnd(15)} ${o.outcome.padEnd(10)} ${o.detail}`),
-      ...(state.productId ? [`Product ${state.productId}, version ${state.productVersion ?? '?'}`] : []),
-      ...(state.portfolioId ? [`Portfolio ${state.portfolioId}`] : []),
-    ];
-    io.result(
+    const result = await runInstall(
+      steps,
       {
-        hubAccountId: hubCaller.accountId,
-        managementAccountId: managementCaller?.accountId,
-        region: hub.region,
+        options: resolved,
+        hub,
+        hubCaller,
+        ...(management ? { management } : {}),
+        ...(managementCaller ? { managementCaller } : {}),
+        ...(organization ? { organization } : {}),
+        idcHomeRegion,
         dryRun,
-        steps: outcomes,
-        stacks: state.stacks,
-        portfolioId: state.portfolioId,
-        productId: state.productId,
-        productVersion: state.productVersion,
-        productTemplateUrl: state.productTemplateUrl,
-        shares: state.shares.map((s) => ({
-          target: shareTargetText(s.target),
-          outcome: s.outcome,
-          errors: s.errors,
-        })),
+        pollIntervalMs: pollIntervalFromEnv(),
+        view: stepView(io, colorEnabled(globals.color !== false) && !globals.json),
       },
-      summary.join('\n'),
+      { io, signal: ctx.signal },
     );
+    const { data, text } = installResult(result, {
+      hubAccountId: hubCaller.accountId,
+      managementAccountId: managementCaller?.accountId,
+      region: hub.region,
+      dryRun,
+    });
+    io.result(data, text);
   } finally {
     hub.destroy();
     management?.destroy();

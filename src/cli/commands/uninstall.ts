@@ -3,16 +3,16 @@
 // install order → one result. Absent parts are skipped, so a second run says "nothing to remove".
 import { AbortError } from '../../core/errors.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
+import { runUninstall } from '../../ops/uninstall/index.js';
 import { type CommandContext, pollIntervalFromEnv } from '../context.js';
 import { colorEnabled } from '../io/paint.js';
-import { runSteps } from '../run-steps.js';
+import { stepView } from '../io/step-board.js';
 import {
   deployedOptions,
   installationFacts,
   openAccounts,
   readCommandOptions,
 } from '../uninstall/accounts.js';
-import { REMOVAL_RUNNERS } from '../uninstall/steps.js';
 
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
   const { io, globals } = ctx;
@@ -67,23 +67,21 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       facts,
       io,
       signal: ctx.signal,
-      color: colorEnabled(globals.color !== false) && !globals.json,
+      view: stepView(io, colorEnabled(globals.color !== false) && !globals.json),
       ...(pollIntervalFromEnv() !== undefined
         ? { pollIntervalMs: pollIntervalFromEnv(), settleMs: pollIntervalFromEnv() }
         : {}),
     };
-    const outcomes = await runSteps(plan.steps, (step) => REMOVAL_RUNNERS[step.id](state, step), {
-      io,
-      signal: ctx.signal,
-      resumeText: (finished) =>
-        `Removed before the failure: ${finished.length ? finished.join(', ') : 'nothing'}. Run the same command again after fixing the cause: what is gone is skipped.`,
-    });
+    const { reports: outcomes } = await runUninstall(plan.steps, state);
     const summary = [
       'Uninstall complete.',
       ...outcomes.map((o) => `  ${o.id.padEnd(15)} ${o.outcome.padEnd(8)} ${o.detail}`),
       ...plan.notes.map((n) => `Note: ${n}`),
     ];
-    io.result({ ...base, dryRun, nothingToRemove: false, removed: outcomes }, summary.join('\n'));
+    io.result(
+      { ...base, dryRun, nothingToRemove: false, removed: outcomes.map(({ ms: _ms, ...o }) => o) },
+      summary.join('\n'),
+    );
   } finally {
     accounts.close();
   }

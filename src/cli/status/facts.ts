@@ -19,6 +19,7 @@ import {
 import { describeStack, type StackInfo, stackOutputs } from '../../aws/stacks.js';
 import { listStackInstances } from '../../aws/stacksets.js';
 import type { StackNames } from '../../core/options.js';
+import { PORTFOLIO_DISPLAY_NAME } from '../../core/plan.js';
 import type {
   BucketFact,
   InstallationFacts,
@@ -29,7 +30,6 @@ import type {
 } from '../../core/removal.js';
 import { isLooked } from '../../core/removal.js';
 import { LAUNCH_ROLE_STACKSET_NAME } from '../../core/render/infrastructure.js';
-import { PORTFOLIO_DISPLAY_NAME } from '../install/steps.js';
 
 export interface GatherInput {
   hub: AwsContext;

@@ -33,7 +33,7 @@ import {
   type RemovalStep,
   type RemovalStepId,
 } from '../../core/removal.js';
-import { createStackProgress } from '../io/stack-progress.js';
+import type { StackView } from '../install/context.js';
 
 /** The part of an account context the steps use (tests pass clients of their own). */
 export interface StepAccount {
@@ -51,7 +51,10 @@ export interface UninstallState {
   facts: InstallationFacts;
   io: IoHost;
   signal: AbortSignal;
-  color: boolean;
+  /** How stack deletions are shown (the command's printer). */
+  view: StackView;
+  /** The step this state is handed to; its messages carry the id. */
+  step?: string;
   /** Polling of stacks, shares and StackSets; default: each wrapper's own. */
   pollIntervalMs?: number;
   /** Wait between emptying passes for late access-log objects; default 2 s. */
@@ -71,11 +74,7 @@ export interface RemovalOutcome {
 export const DEFAULT_MAX_DELETE_ATTEMPTS = 3;
 
 function progress(s: UninstallState) {
-  return createStackProgress({
-    write: (line: string) => s.io.notify({ level: 'info', code: 'SN_STACK_PROGRESS', text: line }),
-    isTty: s.io.interactive,
-    color: s.color,
-  });
+  return s.view.stackProgress(s.io, s.step ?? 'uninstall');
 }
 
 async function removeStack(
