@@ -9,47 +9,41 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsContext } from '../../src/aws/clients.js';
-import { type InstallState, STEP_RUNNERS } from '../../src/cli/install/steps.js';
 import { OperationError } from '../../src/core/errors.js';
 import type { IoHost, IoMessage } from '../../src/core/io.js';
 import { resolveOptions } from '../../src/core/options.js';
+import type { ResolvedOptions } from '../../src/ops/install/context.js';
+import { share } from '../../src/ops/install/share.js';
 
 const sc = mockClient(ServiceCatalogClient);
 
-function state(share: string, messages: IoMessage[]): InstallState {
+function run(shareWith: string, messages: IoMessage[]) {
   const client = new ServiceCatalogClient({ region: 'eu-west-1' });
   const hub = { region: 'eu-west-1', serviceCatalog: async () => client } as unknown as AwsContext;
   const io = {
     interactive: false,
     notify: (m: IoMessage) => messages.push(m),
-    requestResponse: async () => true,
+    requestResponse: async () => {
+      throw new Error('the share step asks nothing');
+    },
     activity: () => ({ update() {}, succeed() {}, fail() {}, stop() {} }),
     result() {},
   } as unknown as IoHost;
-  return {
-    options: resolveOptions({ values: { share }, sources: {} }),
-    hub,
-    hubCaller: { accountId: '222222222222', arn: 'arn:aws:iam::222222222222:role/x', partition: 'aws' },
-    organization: { id: 'o-abcdefghij', arn: '', managementAccountId: '111111111111', featureSet: 'ALL' },
-    io,
-    signal: new AbortController().signal,
-    dryRun: false,
-    color: false,
-    pollIntervalMs: 1,
-    portfolioId: 'port-abc123',
-    productId: 'prod-abc123',
-    shares: [],
-    stacks: [],
-  };
+  return share(
+    {
+      options: resolveOptions({ values: { share: shareWith }, sources: {} }) as ResolvedOptions,
+      hub,
+      organization: { id: 'o-abcdefghij', arn: '', managementAccountId: '111111111111', featureSet: 'ALL' },
+      dryRun: false,
+      pollIntervalMs: 1,
+    },
+    {
+      io,
+      signal: new AbortController().signal,
+      portfolio: { portfolioId: 'port-abc123', productId: 'prod-abc123', productVersion: 'v1', stacks: [] },
+    },
+  );
 }
-
-const step = {
-  id: 'share' as const,
-  account: 'hub' as const,
-  region: 'eu-west-1',
-  title: 'Portfolio shares',
-  run: true,
-};
 
 beforeEach(() => {
   sc.reset();
@@ -63,8 +57,9 @@ describe('install share step', () => {
       .resolvesOnce({ Status: 'IN_PROGRESS' })
       .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: ['333333333333'] } });
     const messages: IoMessage[] = [];
-    const outcome = await STEP_RUNNERS.share(state('org', messages), step);
+    const outcome = await run('org', messages);
     expect(outcome.outcome).toBe('done');
+    expect(outcome.output?.shares.map((r) => r.outcome)).toEqual(['created']);
     expect(sc.commandCalls(CreatePortfolioShareCommand)[0]!.args[0].input).toEqual({
       PortfolioId: 'port-abc123',
       OrganizationNode: { Type: 'ORGANIZATION', Value: 'o-abcdefghij' },
@@ -82,9 +77,9 @@ describe('install share step', () => {
       },
     });
     const messages: IoMessage[] = [];
-    const run = STEP_RUNNERS.share(state('ou-ab12-abcdefgh', messages), step);
-    await expect(run).rejects.toBeInstanceOf(OperationError);
-    await expect(run).rejects.toThrow(/reported 1 error/);
+    const running = run('ou-ab12-abcdefgh', messages);
+    await expect(running).rejects.toBeInstanceOf(OperationError);
+    await expect(running).rejects.toThrow(/reported 1 error/);
     const reported = messages.filter((m) => m.code === 'SN_SHARE_ERROR').map((m) => m.text);
     expect(reported).toEqual([
       'Share with OU ou-ab12-abcdefgh: Account is suspended (accounts 444444444444)',

@@ -31,7 +31,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { stepView } from '../../src/cli/io/step-board.js';
-import { REMOVAL_RUNNERS, type StepAccount, type UninstallState } from '../../src/ops/uninstall/steps.js';
 import { DeploymentError, OperationError } from '../../src/core/errors.js';
 import type { IoHost, IoMessage } from '../../src/core/io.js';
 import { defaultOptions } from '../../src/core/options.js';
@@ -41,6 +40,7 @@ import {
   planRemoval,
   type RemovalStep,
 } from '../../src/core/removal.js';
+import { REMOVAL_RUNNERS, type StepAccount, type UninstallState } from '../../src/ops/uninstall/steps.js';
 
 const REGION = 'eu-west-1';
 const HUB = '111122223333';
