@@ -35,8 +35,11 @@ export function randomAccountId(): string {
   return String(randomInt(100_000_000_000, 999_999_999_999));
 }
 
-export async function motoAccount(region = 'us-east-1', accountId = randomAccountId()): Promise<MotoAccount> {
-  const endpoint = motoEndpoint();
+export async function motoAccount(
+  region = 'us-east-1',
+  accountId = randomAccountId(),
+  endpoint = motoEndpoint(),
+): Promise<MotoAccount> {
   const sts = new STSClient({
     endpoint,
     region,
@@ -83,8 +86,8 @@ export interface MotoOrganization {
 }
 
 /** A fresh organization (all features) in moto: its management account, a hub and a workload account. */
-export async function motoOrganization(region = 'eu-west-1'): Promise<MotoOrganization> {
-  const management = await motoAccount(region);
+export async function motoOrganization(region = 'eu-west-1', endpoint?: string): Promise<MotoOrganization> {
+  const management = await motoAccount(region, randomAccountId(), endpoint ?? motoEndpoint());
   const org = new OrganizationsClient(management.clientConfig);
   const orgId = (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
   const account = async (name: string) =>
@@ -93,7 +96,7 @@ export async function motoOrganization(region = 'eu-west-1'): Promise<MotoOrgani
         new CreateAccountCommand({ AccountName: name, Email: `${name}-${management.accountId}@example.com` }),
       )
     ).CreateAccountStatus!.AccountId!;
-  const hub = await motoAccount(region, await account('security-tooling'));
+  const hub = await motoAccount(region, await account('security-tooling'), management.endpoint);
   return { management, hub, memberId: await account('workload'), orgId, org };
 }
 
