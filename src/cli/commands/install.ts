@@ -3,15 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { type AwsContext, createAwsContext } from '../../aws/clients.js';
 import { deployedSettings } from '../../aws/deployed-settings.js';
-import { diagnose } from '../../aws/doctor-facts.js';
-import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
 import { describeOrganization } from '../../aws/organization.js';
 import { configToYaml } from '../../core/config.js';
-import { doctorSettings } from '../../core/doctor.js';
-import { OperationError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { resolveOptions, type SourcedRaw } from '../../core/options.js';
 import { parseSteps, planInstall } from '../../core/plan.js';
 import { runInstall } from '../../ops/install/index.js';
+import { identityCenterHomeRegion, preflight } from '../../ops/install/preflight.js';
 import { type CommandContext, gatherOptions, pollIntervalFromEnv } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
 import { resolveOuNames } from '../install/resolve-ous.js';
@@ -109,44 +107,15 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
 
     // The pre-flight checks: a blocking failure (no organization, failed stacks, wrong Identity Center
     // region, …) stops here, before any change; warnings are shown and the install goes on.
-    const report = await diagnose({ hub, ...(management ? { management } : {}) }, doctorSettings(options));
-    for (const check of report.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'warn')) {
-      io.notify({
-        level: check.verdict === 'fail' ? 'error' : 'warn',
-        code: 'SN_DOCTOR_CHECK',
-        text: `${check.title}: ${check.reason}${check.remedy ? `\n  Remedy: ${check.remedy}` : ''}`,
-      });
-    }
-    if (!report.installable) {
-      const blocking = report.checks.filter((c) => c.verdict === 'fail' && c.blocking).map((c) => c.title);
-      throw new OperationError(`Pre-flight checks failed, nothing was changed: ${blocking.join('; ')}.`, {
-        hint: 'Apply the remedies above; `secnotify doctor` repeats the checks.',
-      });
-    }
-
-    if (
-      options.principalType === 'identity-center' &&
-      options.launchRole &&
-      !options.principals.includes(options.permissionSetName)
-    ) {
-      io.notify({
-        level: 'warn',
-        code: 'SN_PERMISSION_SET_NOT_A_PRINCIPAL',
-        text: `The permission set ${options.permissionSetName} that install creates is not among --principals (${options.principals.join(', ')}): its users will not see the product. Add it to --principals unless that is intended.`,
-      });
-    }
+    await preflight(io, { hub, ...(management ? { management } : {}) }, options);
 
     const resolved = await resolveOuNames(options, management);
 
-    let idcHomeRegion = options.idcRegion;
-    if (options.principalType === 'identity-center' && !idcHomeRegion && management) {
-      const found = await findIdentityCenterHomeRegion(
-        async (region) => await management.inRegion(region).ssoAdmin(),
-        identityCenterCandidateRegions(hub.region, hubCaller.partition),
-      );
-      idcHomeRegion = found?.region;
-    }
-    idcHomeRegion ??= hub.region;
+    const idcHomeRegion = await identityCenterHomeRegion(options, {
+      hub,
+      hubCaller,
+      ...(management ? { management } : {}),
+    });
 
     const steps = planInstall({
       options: resolved,
