@@ -79,9 +79,9 @@ describe('formatter Lambda handler', () => {
     expect(result).toEqual({ sent: 3, skipped: 0, failed: 0 });
     const delivered = await receiveAll(3);
     expect(delivered.map((d) => d.Subject).sort()).toEqual([
-      'High severity new Security Hub finding on workload-dev: CloudTrail should be enabled and configur...',
+      'High severity new Security Hub finding on workload-dev: CloudTrail should be enabled and configu...',
       'Medium severity new Security Hub finding on workload-prod: Lambda functions should use supported...',
-      'Medium severity new Security Hub finding on workload-prod: RDS DB instances should have encryptio...',
+      'Medium severity new Security Hub finding on workload-prod: RDS DB instances should have encrypti...',
     ]);
     const rds = delivered.find((d) => d.Subject.includes('RDS'))!;
     expect(rds.Message).toContain('Created:     2024-06-09 14:00:01 UTC+02:00 (Europe/Berlin)');
