@@ -472,7 +472,7 @@ function bodyHead(original: Finding, settings: EmailSettings, eventFindings: num
   if (eventFindings > 1) {
     lines.push(
       '',
-      `This event held ${eventFindings} findings; each has its own e-mail and the JSON below holds this one.`,
+      `This event held ${eventFindings} findings; this e-mail and the JSON below are about this one.`,
     );
   }
   return lines.join('\n');
@@ -507,10 +507,19 @@ export function jsonForEmail(value: unknown, maxDepth?: number): string {
   );
 }
 
-function rawDocument(event: JsonObject | undefined, raw: unknown): unknown {
-  if (!event) return raw;
+/**
+ * The event as the e-mail shows it: only this finding in detail.findings, and, when the event held several,
+ * only this finding's entries in the envelope's `resources` (Security Hub lists every finding's ARN there,
+ * and the others may belong to accounts this subscription does not receive).
+ */
+function rawDocument(event: JsonObject | undefined, f: Finding, eventFindings: number): unknown {
+  if (!event) return f.raw;
   const detail = event.detail as JsonObject;
-  return { ...event, detail: { ...detail, findings: [raw] } };
+  const document: JsonObject = { ...event, detail: { ...detail, findings: [f.raw] } };
+  if (eventFindings > 1 && Array.isArray(event.resources)) {
+    document.resources = event.resources.filter((r) => typeof r === 'string' && r.includes(f.id));
+  }
+  return document;
 }
 
 export function emailFor(
@@ -649,7 +658,7 @@ export function planEmails(input: unknown, settings: EmailSettings): EmailPlan[]
     try {
       return {
         finding,
-        email: emailFor(finding, settings, rawDocument(event, finding.raw), entries.length),
+        email: emailFor(finding, settings, rawDocument(event, finding, entries.length), entries.length),
       };
     } catch (e) {
       const error = `the e-mail could not be written: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
