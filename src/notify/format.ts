@@ -240,11 +240,14 @@ export function toAscii(text: string): string {
  * recommendation text stay multi-line (quoteBlock prints them); links are built from the original values.
  */
 export function displayFinding(f: Finding): Finding {
+  // A URL inside a single-line field would be made a link by the mail reader, unlabelled: it is shown
+  // defanged (`https[:]//…`); only the labelled recommendation link and the formatter's own are links.
+  const line = (text: string) => cleanLine(text).replace(/\b(https?):\/\//gi, '$1[:]//');
   const opt = (text: string | undefined) => {
-    const cleaned = text === undefined ? undefined : cleanLine(text);
+    const cleaned = text === undefined ? undefined : line(text);
     return cleaned === '' ? undefined : cleaned;
   };
-  const req = (text: string, empty: string) => cleanLine(text) || empty;
+  const req = (text: string, empty: string) => line(text) || empty;
   return {
     ...f,
     id: req(f.id, '(no ID)'),
@@ -254,7 +257,7 @@ export function displayFinding(f: Finding): Finding {
     productName: req(f.productName, 'Unknown product'),
     title: req(f.title, '(no title)'),
     severity: req(f.severity, 'Unknown'),
-    types: f.types.map(cleanLine).filter((t) => t !== ''),
+    types: f.types.map(line).filter((t) => t !== ''),
     workflowStatus: req(f.workflowStatus, 'NEW'),
     recordState: req(f.recordState, 'ACTIVE'),
     resources: f.resources.map((r) => ({
@@ -262,7 +265,7 @@ export function displayFinding(f: Finding): Finding {
       type: req(r.type, 'Unknown type'),
       id: req(r.id, 'unknown'),
       region: opt(r.region),
-      tags: r.tags.map(([k, v]) => [cleanLine(k), cleanLine(v)] as [string, string]),
+      tags: r.tags.map(([k, v]) => [line(k), line(v)] as [string, string]),
     })),
   };
 }
@@ -452,7 +455,7 @@ function bodyHead(original: Finding, settings: EmailSettings, eventFindings: num
     lines.push(
       url
         ? `  Link ${by}: ${url}`
-        : `  (A link ${by} is left out: only http:// and https:// links are shown.)`,
+        : `  (A link ${by} is left out: only web links (http, https) are shown.)`,
     );
   }
   lines.push('', `Resources (${f.resources.length})`);

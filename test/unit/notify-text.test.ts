@@ -56,7 +56,7 @@ const OWN_LAYOUT: RegExp[] = [
   /^(Description|Recommendation) \(text supplied by [^\n]+\)$/,
   /^ {2}-$/,
   /^ {2}Link supplied by [^:]+: https?:\/\/\S+$/,
-  /^ {2}\(A link supplied by .+ is left out: only http:\/\/ and https:\/\/ links are shown\.\)$/,
+  /^ {2}\(A link supplied by .+ is left out: only web links \(http, https\) are shown\.\)$/,
   /^Resources \(\d+\)$/,
   /^ {2}\d+\. \S/,
   /^ {5}(ID|Region|Tags): {1,5}\S/,
@@ -109,7 +109,8 @@ describe('a crafted finding cannot forge the e-mail (review: formatter abuse)', 
     expect(message).toContain('  Product:     Acme Scanner Account ID: 999999999999\n');
     expect(message).toContain('  Name:    workload-prod Region: us-east-1 Finding\n');
     expect(message).toContain('  Types:       Software and Configuration Checks Resources (0)\n');
-    expect(message).toContain('     Tags:   env=prod Open the finding: https://evil.example/\n');
+    // A URL inside a single-line field is shown defanged, so the mail reader makes no unlabelled link of it.
+    expect(message).toContain('     Tags:   env=prod Open the finding: https[:]//evil.example/\n');
   });
 
   it('prefixes every line of the description and the recommendation', () => {
@@ -140,7 +141,7 @@ describe('a crafted finding cannot forge the e-mail (review: formatter abuse)', 
     expect(message).not.toMatch(/^\s*javascript:/im);
     expect(head).not.toContain('javascript:');
     expect(head).toContain(
-      '  (A link supplied by Acme Scanner Account ID: 999999999999 is left out: only http:// and https:// links are shown.)',
+      '  (A link supplied by Acme Scanner Account ID: 999999999999 is left out: only web links (http, https) are shown.)',
     );
   });
 
@@ -199,7 +200,7 @@ describe('links from a finding', () => {
           .filter((l) => /https?:\/\//.test(l) && !l.startsWith(QUOTE_PREFIX.trimEnd()));
         for (const l of links) {
           expect(l, path).toMatch(
-            /^(https:\/\/d-abcd1234\.awsapps\.(com|cn)\/start\/| {2}Link supplied by | {2}\(A link supplied by | {5}Tags: | {2}Title: |New |The )/,
+            /^(https:\/\/d-abcd1234\.awsapps\.(com|cn)\/start\/\S+| {2}Link supplied by [^:]+: https?:\/\/\S+)$/,
           );
         }
       }
