@@ -453,9 +453,7 @@ function bodyHead(original: Finding, settings: EmailSettings, eventFindings: num
   if (f.recommendationUrl) {
     const url = findingUrl(f.recommendationUrl);
     lines.push(
-      url
-        ? `  Link ${by}: ${url}`
-        : `  (A link ${by} is left out: only web links (http, https) are shown.)`,
+      url ? `  Link ${by}: ${url}` : `  (A link ${by} is left out: only web links (http, https) are shown.)`,
     );
   }
   lines.push('', `Resources (${f.resources.length})`);
