@@ -704,7 +704,7 @@ export function summaryEmail(plans: EmailPlan[], settings: EmailSettings): Email
   for (const { d } of items) counts.set(d.severity, (counts.get(d.severity) ?? 0) + 1);
   const countText = [...counts].map(([severity, n]) => `${n} ${severity}`).join(', ');
   const on = accounts.length === 1 ? names[0]! : `${accounts.length} accounts`;
-  const subject = fitSubject(`${items.length} Security Hub findings on ${on} (${countText})`);
+  const subject = fitSubject(`${items.length} Security Hub findings on ${on}: ${countText}`);
 
   const head = [
     `One event brought ${items.length} Security Hub findings for this subscription (${countText}).`,

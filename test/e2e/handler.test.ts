@@ -238,7 +238,7 @@ describe('formatter Lambda handler', () => {
     const delivered = await receiveAll(1);
     const more = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }));
     expect(more.Messages ?? []).toEqual([]);
-    expect(delivered[0]!.Subject).toBe('30 Security Hub findings on workload-prod (111122223333) (30 High)');
+    expect(delivered[0]!.Subject).toBe('30 Security Hub findings on workload-prod (111122223333): 30 High');
     expect(delivered[0]!.Message.match(/^\d+\. High: Finding \d+$/gm)).toHaveLength(30);
   });
 });

@@ -284,7 +284,7 @@ describe('large events', () => {
     const result = await handler(manyFindings(1000));
     expect(result).toEqual({ sent: 1000, skipped: 0, failed: 0, deadLettered: 0, emails: 1 });
     expect(sns.published).toHaveLength(1);
-    expect(sns.published[0]!.Subject).toBe('1000 Security Hub findings on workload-prod (1000 High)');
+    expect(sns.published[0]!.Subject).toBe('1000 Security Hub findings on workload-prod: 1000 High');
     expect(logs).toHaveLength(1000);
     expect(logs[999]).toEqual({
       outcome: 'sent',

@@ -352,7 +352,7 @@ describe('large events become one summary e-mail', () => {
     const { email, plans: listed, summary } = deliveries[0]!;
     expect(summary).toBe(true);
     expect(listed).toHaveLength(21);
-    expect(email.subject).toBe('21 Security Hub findings on workload-prod (3 Critical, 18 High)');
+    expect(email.subject).toBe('21 Security Hub findings on workload-prod: 3 Critical, 18 High');
     const m = email.message;
     expect(m.split('\n')[0]).toBe(
       'One event brought 21 Security Hub findings for this subscription (3 Critical, 18 High).',
@@ -377,6 +377,6 @@ describe('large events become one summary e-mail', () => {
     expect(email.message).toMatch(
       new RegExp(`\\.\\.\\. and ${1000 - listed} more \\(not listed, to stay within the SNS 256 KB limit\\)`),
     );
-    expect(email.subject).toBe('1000 Security Hub findings on workload-prod (100 Critical, 900 High)');
+    expect(email.subject).toBe('1000 Security Hub findings on workload-prod: 100 Critical, 900 High');
   });
 });
