@@ -8,6 +8,11 @@ dir=test/eventruler
 jar=$dir/target/eventruler-peer.jar
 stamp=$dir/target/.sources.sha256
 want=$(cat "$dir/pom.xml" $(find "$dir/src" -type f | sort) | sha256sum | cut -d' ' -f1)
+# Test files running in parallel may ask at once: one builds, the others wait and then find it built.
+if command -v flock > /dev/null; then
+  exec 9> "${TMPDIR:-/tmp}/secnotify-eventruler-$(pwd | sha256sum | cut -c1-12).lock"
+  flock 9
+fi
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$jar" ] && [ -d "$dir/target/lib" ]; then
   exit 0
 fi
