@@ -36,6 +36,7 @@ const PRODUCT_ARNS: Record<string, Record<string, string>> = {
   'AWS::Logs::LogGroup': { logs: arn('logs', `log-group:/aws/lambda/SecNotification-${STACK}:*`) },
   'AWS::IAM::Role': { iam: `arn:aws:iam::${ACCOUNT}:role/SecNotificationLambda-${STACK}` },
   'AWS::SQS::Queue': { sqs: arn('sqs', `${STACK}-DeadLetterQueue-1A2B3C4D5E6F`) },
+  'AWS::SQS::QueuePolicy': { sqs: arn('sqs', `${STACK}-TargetDeadLetterQueue-1A2B3C4D5E6F`) },
   'AWS::CloudWatch::Alarm': { cloudwatch: arn('cloudwatch', `alarm:${STACK}-DeadLetterAlarm-1A2B3C4D5E6F`) },
 };
 

@@ -274,6 +274,23 @@ describe('delivery: dead-letter queue and alarm (lambda mode)', () => {
     expect(eventbridge().template.Outputs?.DeadLetterQueueUrl).toBeUndefined();
   });
 
+  it('eventbridge mode: keeps what EventBridge cannot deliver, and the alarm emails the subscribers', () => {
+    const r = eventbridge().template.Resources;
+    expect(r.TargetDeadLetterQueue!.Properties!.SqsManagedSseEnabled).toBe(true);
+    for (const id of ['AsffFindingRule', 'OcsfFindingRule']) {
+      const [target] = r[id]!.Properties!.Targets as { DeadLetterConfig?: unknown }[];
+      expect(target!.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TargetDeadLetterQueue', 'Arn'] } });
+    }
+    const queuePolicy = JSON.stringify(r.TargetDeadLetterQueuePolicy!.Properties!.PolicyDocument);
+    expect(queuePolicy).toContain('events.amazonaws.com');
+    expect(queuePolicy).toContain('aws:SourceArn');
+    expect(r.TargetDeadLetterAlarm!.Properties!.AlarmActions).toEqual([{ Ref: 'NotificationTopic' }]);
+    const topicPolicy = JSON.stringify(r.NotificationTopicPolicy!.Properties!.PolicyDocument);
+    expect(topicPolicy).toContain('cloudwatch.amazonaws.com');
+    expect(lambda().template.Resources.TargetDeadLetterQueue).toBeUndefined();
+    expect(lambda().template.Outputs?.TargetDeadLetterQueueUrl).toBeUndefined();
+  });
+
   it('refuses publishing without TLS to the eventbridge-mode topic', () => {
     const policy = eventbridge().template.Resources.NotificationTopicPolicy!.Properties!.PolicyDocument as {
       Statement: Record<string, unknown>[];

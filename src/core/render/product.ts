@@ -29,7 +29,13 @@ const LAMBDA_ONLY = [
   'DeadLetterAlarmPermission',
 ];
 const LAMBDA_ONLY_OUTPUTS = ['DeadLetterQueueUrl'];
-const EVENTBRIDGE_ONLY = ['NotificationTopicPolicy'];
+const EVENTBRIDGE_ONLY_OUTPUTS = ['TargetDeadLetterQueueUrl'];
+const EVENTBRIDGE_ONLY = [
+  'NotificationTopicPolicy',
+  'TargetDeadLetterQueue',
+  'TargetDeadLetterQueuePolicy',
+  'TargetDeadLetterAlarm',
+];
 const RULES = ['AsffFindingRule', 'OcsfFindingRule'];
 const TARGET_ID = { lambda: 'formatter-lambda', eventbridge: 'email-topic' } as const;
 
@@ -148,7 +154,7 @@ export function renderProductTemplate(
     resource(template, id);
     delete template.Resources[id];
   }
-  if (!lambda) for (const id of LAMBDA_ONLY_OUTPUTS) delete template.Outputs?.[id];
+  for (const id of lambda ? EVENTBRIDGE_ONLY_OUTPUTS : LAMBDA_ONLY_OUTPUTS) delete template.Outputs?.[id];
   const topic = resource(template, 'NotificationTopic');
   if (lambda) delete topic.Metadata;
   else delete props(template, 'NotificationTopic').KmsMasterKeyId;
