@@ -22,5 +22,6 @@ describe('portfolio with earlier product versions', () => {
     const result = await checkTemplates([{ name: 'portfolio-versions', body: portfolio.body }]);
     expect(result.findings).toEqual([]);
     expect(result.checkedFiles).toBe(1);
-  });
+    // cfn-lint and checkov start slowly on a loaded machine; the check itself takes about 10 s.
+  }, 180_000);
 });

@@ -418,6 +418,19 @@ describe('product versions in the portfolio template', () => {
     );
   });
 
+  it("uses the plan's current name over --product-version, so an unchanged template is never renamed", () => {
+    const portfolio = stack(
+      renderInfrastructure(options({ productVersion: 'v9' }), {
+        ...fullCtx,
+        productVersion: 'v2',
+        productTemplateUrl: v2.templateUrl,
+        earlierProductVersions: [v1],
+      }),
+      'portfolio',
+    );
+    expect(portfolio.parameters.ProductVersion).toBe('v2');
+  });
+
   it('renders only the current version on a first install', () => {
     const portfolio = stack(renderInfrastructure(options(), fullCtx), 'portfolio');
     expect(portfolio.template.Resources.Product!.Properties!.ProvisioningArtifactParameters).toHaveLength(1);

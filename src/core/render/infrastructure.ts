@@ -45,7 +45,8 @@ export interface RenderContext {
   productVersion?: string;
   /**
    * The product's earlier versions (planProductVersions().earlier): rendered unchanged before the current
-   * one, so that CloudFormation keeps them. Leaving one out would make CloudFormation delete it.
+   * one, so that CloudFormation keeps them. Leaving one out would make CloudFormation delete it. When given,
+   * productVersion is the plan's current name and takes precedence over options.productVersion.
    */
   earlierProductVersions?: ArtifactEntry[];
 }
@@ -270,7 +271,11 @@ function renderPortfolio(options: SecnotifyOptions, ctx: RenderContext): Rendere
     ]),
   );
 
-  const version = options.productVersion ?? ctx.productVersion ?? lookupPlaceholder('product-version');
+  // With the versions planned (planProductVersions, which weighs --product-version), the plan's name wins:
+  // an explicit name for an unchanged template would rename the artifact, and CloudFormation would replace it.
+  const planned = ctx.earlierProductVersions !== undefined ? ctx.productVersion : undefined;
+  const version =
+    planned ?? options.productVersion ?? ctx.productVersion ?? lookupPlaceholder('product-version');
   const templateUrl = ctx.productTemplateUrl ?? lookupPlaceholder('product-template-url');
   const earlier = ctx.earlierProductVersions ?? [];
   if (earlier.some((e) => e.name === version && e.templateUrl === templateUrl)) {
