@@ -1,9 +1,11 @@
 // The portfolio stack in the hub: portfolio, product (one provisioning artifact per template version),
 // principal associations and, with the launch role, the launch constraint (which needs the role first).
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { findPortfolioByName, listProvisioningArtifacts, nextProductVersion } from '../../aws/catalog.js';
+import { findPortfolioByName, listProvisioningArtifacts } from '../../aws/catalog.js';
+import { deployedProductVersions, deprecateEarlierVersions } from '../../aws/product-versions.js';
 import { describeStack, stackOutputs } from '../../aws/stacks.js';
 import { OperationError } from '../../core/errors.js';
+import { type ProductVersionPlan, planProductVersions } from '../../core/product-versions.js';
 import {
   deploy,
   describeDeploy,
@@ -48,21 +50,36 @@ async function productTemplate(
   return (await publishProductTemplate(ctx, bucket)).url;
 }
 
-/** The product version to publish: an unchanged template keeps its version, a changed one gets the next. */
-async function decideVersion(ctx: Ctx, cfn: CloudFormationClient, templateUrl: string): Promise<string> {
-  if (ctx.options.productVersion) return ctx.options.productVersion;
-  const deployed = await describeStack(cfn, ctx.options.stackNames.portfolio);
-  if (!deployed) return 'v1';
-  if (deployed.parameters.ProductTemplateUrl === templateUrl && deployed.parameters.ProductVersion) {
-    return deployed.parameters.ProductVersion;
+/**
+ * The product's versions for this run: the deployed ones are kept (a template change adds one, an unchanged
+ * template keeps the current one); see core/product-versions.ts for why no earlier version is dropped.
+ */
+async function planVersions(
+  ctx: Ctx,
+  run: Pick<InstallRun, 'io'>,
+  cfn: CloudFormationClient,
+  templateUrl: string,
+): Promise<ProductVersionPlan> {
+  const stackName = ctx.options.stackNames.portfolio;
+  const deployed = (await deployedProductVersions(cfn, stackName)) ?? [];
+  const productId = deployed.length > 0 ? (await stackOutputs(cfn, stackName)).ProductId : undefined;
+  const otherNames = productId
+    ? (await listProvisioningArtifacts(await ctx.hub.serviceCatalog(), productId)).map((a) => a.name)
+    : [];
+  const plan = planProductVersions({
+    deployed,
+    templateUrl,
+    ...(ctx.options.productVersion ? { explicitVersion: ctx.options.productVersion } : {}),
+    otherNames,
+  });
+  if (plan.ignoredVersion) {
+    run.io.notify({
+      level: 'warn',
+      code: 'SN_PRODUCT_VERSION_IGNORED',
+      text: `--product-version ${plan.ignoredVersion} not used: the product template did not change, so version ${plan.current.name} stays current (renaming it would replace the artifact).`,
+    });
   }
-  const names = [deployed.parameters.ProductVersion].filter((n): n is string => Boolean(n));
-  const outputs = await stackOutputs(cfn, ctx.options.stackNames.portfolio);
-  if (outputs.ProductId) {
-    const artifacts = await listProvisioningArtifacts(await ctx.hub.serviceCatalog(), outputs.ProductId);
-    names.push(...artifacts.map((a) => a.name));
-  }
-  return nextProductVersion(names);
+  return plan;
 }
 
 /** Portfolio and product IDs from stack outputs (emulators that omit outputs: the portfolio by name). */
@@ -107,17 +124,35 @@ export async function portfolio(
     return { outcome: 'declined', detail: role.detail, output: { stacks: role.stacks } };
   }
   const cfn = await ctx.hub.cloudformation();
-  const productVersion = await decideVersion(ctx, cfn, templateUrl);
+  const versions = await planVersions(ctx, run, cfn, templateUrl);
+  const productVersion = versions.current.name;
   const stack = rendered(
     ctx.options,
     'portfolio',
-    renderContext(ctx, { productTemplateUrl: templateUrl, productVersion }),
+    renderContext(ctx, {
+      productTemplateUrl: versions.current.templateUrl,
+      productVersion,
+      earlierProductVersions: versions.earlier,
+    }),
   );
   const { result, report } = await deploy(ctx, run, cfn, stack, 'hub');
-  const ids =
-    result.outcome !== 'dry-run' && result.outcome !== 'declined'
-      ? await portfolioIds(ctx, result.outputs)
-      : {};
+  const applied = result.outcome !== 'dry-run' && result.outcome !== 'declined';
+  const ids = applied ? await portfolioIds(ctx, result.outputs) : {};
+  if (applied && ids.productId && versions.earlier.length > 0) {
+    // Earlier versions stay (subscribers on them keep working) but are no longer offered for new launches.
+    const marked = await deprecateEarlierVersions(
+      await ctx.hub.serviceCatalog(),
+      ids.productId,
+      productVersion,
+    );
+    if (marked.deprecated.length > 0 || marked.restored) {
+      run.io.notify({
+        level: 'info',
+        code: 'SN_PRODUCT_VERSIONS_DEPRECATED',
+        text: `Product ${ids.productId}: ${productVersion} is current${marked.deprecated.length ? `; marked deprecated: ${marked.deprecated.map((a) => a.name).join(', ')}` : ''}.`,
+      });
+    }
+  }
   return {
     outcome: outcomeOf(result),
     detail: `${role ? `${role.detail}; ` : ''}${describeDeploy(result)}; product version ${productVersion}`,
