@@ -9,6 +9,7 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
+  ListStackInstancesCommand,
   ListStackResourcesCommand,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -19,6 +20,7 @@ import { resolveOptions } from '../../src/core/options.js';
 import { planInstall } from '../../src/core/plan.js';
 import type { ResolvedOptions } from '../../src/ops/install/context.js';
 import { runInstall } from '../../src/ops/install/index.js';
+import { launchRoles } from '../../src/ops/install/launch-roles.js';
 import { recordingIo } from '../support/recording-io.js';
 
 const cfnMock = mockClient(CloudFormationClient);
@@ -102,5 +104,88 @@ describe('install run', () => {
     expect(io.codes().filter((c) => c === 'SN_STEP_DECLINED')).toHaveLength(1);
     expect(cfnMock.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
     expect(io.requests.map((r) => r.code)).toEqual(['SN_CONFIRM_CHANGE_SET']);
+  });
+});
+
+describe('launch-roles step', () => {
+  it('lists the accounts whose stack instance failed or was skipped, without failing the step', async () => {
+    cfnMock.reset();
+    const name = 'SecurityNotifications-IAM-roles-StackSet';
+    const id = `arn:aws:cloudformation:eu-west-1:111111111111:stack/${name}/0b1c2d3e-aaaa-bbbb-cccc-111122223333`;
+    cfnMock.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: name, StackId: id, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }],
+    });
+    cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: 'Resources: {}' });
+    cfnMock.on(CreateChangeSetCommand).resolves({ Id: CS_ID, StackId: id });
+    cfnMock.on(DescribeChangeSetCommand).resolves({
+      Status: 'FAILED',
+      ChangeSetId: CS_ID,
+      StatusReason:
+        "The submitted information didn't contain changes. Submit different information to create a change set.",
+    });
+    cfnMock.on(DeleteChangeSetCommand).resolves({});
+    cfnMock.on(ListStackInstancesCommand).callsFake((input) => {
+      const status = input.Filters?.[0]?.Values;
+      if (status === 'FAILED') {
+        return {
+          Summaries: [
+            {
+              Account: '444444444444',
+              Region: 'eu-west-1',
+              Status: 'OUTDATED',
+              StatusReason:
+                'User is not authorized to perform iam:CreateRole with an explicit deny in a service control policy',
+              StackInstanceStatus: { DetailedStatus: 'FAILED' },
+            },
+          ],
+        };
+      }
+      if (status === 'SKIPPED_SUSPENDED_ACCOUNT') {
+        return {
+          Summaries: [
+            {
+              Account: '555555555555',
+              Region: 'eu-west-1',
+              Status: 'OUTDATED',
+              StackInstanceStatus: { DetailedStatus: 'SKIPPED_SUSPENDED_ACCOUNT' },
+            },
+          ],
+        };
+      }
+      return { Summaries: [] };
+    });
+    const cfn = new CloudFormationClient({ region: 'eu-west-1' });
+    const management = { region: 'eu-west-1', cloudformation: async () => cfn } as unknown as AwsContext;
+    const io = recordingIo({ SN_CONFIRM_CHANGE_SET: true });
+    const done = await launchRoles(
+      {
+        options: resolveOptions({
+          values: { stacksetTargets: 'ou-ab12-workload1' },
+          sources: {},
+        }) as ResolvedOptions,
+        management,
+        hub: management,
+        hubCaller: { accountId: '222222222222', arn: '', partition: 'aws' },
+        managementCaller: { accountId: '111111111111', arn: '', partition: 'aws' },
+        organization: { id: 'o-abcdefghij', arn: '', managementAccountId: '111111111111', featureSet: 'ALL' },
+        dryRun: false,
+        pollIntervalMs: 1,
+        view: { changeTable: () => '', stackProgress: () => ({ onEvent() {}, finish() {} }) },
+      },
+      { io, signal: new AbortController().signal },
+      'eu-west-1',
+    );
+    expect(done.outcome).toBe('no-changes');
+    expect(done.detail).toContain('2 account(s) without the launch role');
+    expect(done.output?.rollout?.accountsWithoutRole).toEqual(['444444444444', '555555555555']);
+    const calls = cfnMock.commandCalls(ListStackInstancesCommand).map((c) => c.args[0].input);
+    expect(
+      calls.every(
+        (c) => c.StackSetName === 'Security-Hub-Notifications-Product-IAM-Roles' && c.CallAs === 'SELF',
+      ),
+    ).toBe(true);
+    expect(io.messages.filter((m) => m.code === 'SN_STACK_INSTANCE_PROBLEM').map((m) => m.text)).toHaveLength(
+      2,
+    );
   });
 });

@@ -23,6 +23,7 @@ export function installResult(
   const { reports, outputs } = run;
   const portfolio = outputs.portfolio;
   const shares = outputs.share?.shares ?? [];
+  const rollout = outputs['launch-roles']?.rollout;
   const ran = reports.filter((o) => o.outcome !== 'skipped');
   const text = [
     where.dryRun
@@ -35,6 +36,12 @@ export function installResult(
       ? [`Product ${portfolio.productId}, version ${portfolio.productVersion ?? '?'}`]
       : []),
     ...(portfolio?.portfolioId ? [`Portfolio ${portfolio.portfolioId}`] : []),
+    ...(rollout && rollout.lines.length > 0
+      ? [
+          'Launch-role StackSet instances that did not succeed (launching the product fails there):',
+          ...rollout.lines.map((l) => `  ${l}`),
+        ]
+      : []),
   ].join('\n');
   const data = {
     ...where,
@@ -44,6 +51,7 @@ export function installResult(
     productId: portfolio?.productId,
     productVersion: portfolio?.productVersion,
     productTemplateUrl: outputs.templates?.productTemplateUrl,
+    ...(rollout ? { stackInstances: { failed: rollout.failed, skipped: rollout.skipped } } : {}),
     shares: shares.map((s) => ({ target: shareTargetText(s.target), outcome: s.outcome, errors: s.errors })),
     timing: {
       wallMs: run.wallMs,

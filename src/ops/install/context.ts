@@ -15,6 +15,7 @@ import {
   renderInfrastructure,
 } from '../../core/render/infrastructure.js';
 import { withSettings } from '../../core/render/settings.js';
+import type { RolloutSummary } from '../../core/stack-instances.js';
 import type { AccountRole, StepDone, StepRun } from '../engine.js';
 
 export { PORTFOLIO_DISPLAY_NAME } from '../../core/plan.js';
@@ -79,9 +80,14 @@ export interface ShareOutput extends StacksOutput {
   shares: import('../../aws/catalog.js').ShareResult[];
 }
 
+export interface LaunchRolesOutput extends StacksOutput {
+  /** The StackSet's stack instances that did not get the role (absent when the StackSet is not found). */
+  rollout?: RolloutSummary;
+}
+
 export interface InstallOutputs extends Record<StepId, StacksOutput> {
   'org-setup': StacksOutput;
-  'launch-roles': StacksOutput;
+  'launch-roles': LaunchRolesOutput;
   templates: TemplatesOutput;
   portfolio: PortfolioOutput;
   share: ShareOutput;
