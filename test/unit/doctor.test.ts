@@ -26,56 +26,29 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsContext } from '../../src/aws/clients.js';
-import { diagnose } from '../../src/aws/doctor-facts.js';
+import { diagnose } from '../../src/aws/installation.js';
 import {
   type DoctorCheck,
-  type DoctorFacts,
   type DoctorReport,
   doctorSettings,
   evaluateDoctor,
   formatDoctorReport,
 } from '../../src/core/doctor.js';
+import { fact } from '../../src/core/facts.js';
 import { defaultOptions } from '../../src/core/options.js';
+import {
+  absent,
+  accountFacts,
+  denied,
+  doctorFacts,
+  HUB,
+  MGMT,
+  present,
+  stackFact,
+} from '../support/facts.js';
 
-const HUB = '222233334444';
-const MGMT = '111122223333';
 const settings = doctorSettings(defaultOptions);
-
-function healthy(): DoctorFacts {
-  const account = (id: string) => ({
-    accountId: id,
-    arn: `arn:aws:sts::${id}:assumed-role/Admin/me`,
-    partition: 'aws',
-    region: 'eu-west-1',
-  });
-  return {
-    hub: { value: account(HUB) },
-    management: { value: account(MGMT) },
-    organization: { value: { id: 'o-abcdefghij', managementAccountId: MGMT, featureSet: 'ALL' } },
-    serviceCatalogAccess: { value: { status: 'ENABLED', askedBy: 'management' } },
-    hubIsDelegatedAdmin: { value: true },
-    stackSetsAccess: { value: 'ENABLED' },
-    securityHub: { value: { hubArn: `arn:aws:securityhub:eu-west-1:${HUB}:hub/default` } },
-    securityHubV2: { value: null },
-    aggregation: { value: null },
-    identityCenter: {
-      value: {
-        askedBy: 'management',
-        searched: ['eu-west-1'],
-        instance: { instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', homeRegion: 'eu-west-1' },
-      },
-    },
-    stacks: [
-      {
-        role: 'bucket',
-        name: 'SecurityNotifications-SC-Bucket',
-        account: 'hub',
-        region: 'eu-west-1',
-        status: { value: { status: 'CREATE_COMPLETE' } },
-      },
-    ],
-  };
-}
+const healthy = doctorFacts;
 
 function byId(report: DoctorReport, id: string): DoctorCheck {
   const c = report.checks.find((x) => x.id === id);
@@ -108,13 +81,11 @@ describe('evaluateDoctor', () => {
   it('fails on unusable credentials, with the AWS layer remedy, and skips what needs them', () => {
     const report = evaluateDoctor(
       {
-        hub: {
-          error: {
-            name: 'ExpiredToken',
-            message: 'AWS credentials are expired or invalid',
-            hint: 'run `aws sso login --profile hub`',
-          },
-        },
+        hub: fact.unknown({
+          name: 'ExpiredToken',
+          message: 'AWS credentials are expired or invalid',
+          hint: 'run `aws sso login --profile hub`',
+        }),
       },
       settings,
     );
@@ -131,16 +102,18 @@ describe('evaluateDoctor', () => {
 
   it('fails outside an organization and in consolidated-billing mode, naming the command', () => {
     const none = healthy();
-    none.organization = { value: null };
+    none.organization = absent();
     expect(byId(evaluateDoctor(none, settings), 'organization-all-features')).toMatchObject({
       verdict: 'fail',
       blocking: true,
       remedy: expect.stringContaining('aws organizations create-organization --feature-set ALL'),
     });
     const billing = healthy();
-    billing.organization = {
-      value: { id: 'o-abcdefghij', managementAccountId: MGMT, featureSet: 'CONSOLIDATED_BILLING' },
-    };
+    billing.organization = present({
+      id: 'o-abcdefghij',
+      managementAccountId: MGMT,
+      featureSet: 'CONSOLIDATED_BILLING',
+    });
     expect(byId(evaluateDoctor(billing, settings), 'organization-all-features')).toMatchObject({
       verdict: 'fail',
       remedy: expect.stringContaining('aws organizations enable-all-features'),
@@ -149,14 +122,7 @@ describe('evaluateDoctor', () => {
 
   it('fails when the hub is the management account', () => {
     const facts = healthy();
-    facts.hub = {
-      value: {
-        accountId: MGMT,
-        arn: `arn:aws:iam::${MGMT}:user/admin`,
-        partition: 'aws',
-        region: 'eu-west-1',
-      },
-    };
+    facts.hub = present(accountFacts(MGMT));
     const report = evaluateDoctor(facts, settings);
     expect(byId(report, 'hub-not-management')).toMatchObject({
       verdict: 'fail',
@@ -171,9 +137,9 @@ describe('evaluateDoctor', () => {
 
   it('fails (without blocking install) when the organization setup is missing', () => {
     const facts = healthy();
-    facts.serviceCatalogAccess = { value: { status: 'DISABLED', askedBy: 'management' } };
-    facts.hubIsDelegatedAdmin = { value: false };
-    facts.stackSetsAccess = { value: 'DISABLED' };
+    facts.serviceCatalogAccess = present({ status: 'DISABLED', askedBy: 'management' as const });
+    facts.hubIsDelegatedAdmin = present(false);
+    facts.stackSetsAccess = present('DISABLED');
     const report = evaluateDoctor(facts, settings);
     expect(byId(report, 'service-catalog-org-access')).toMatchObject({
       verdict: 'fail',
@@ -195,7 +161,7 @@ describe('evaluateDoctor', () => {
 
   it('blocks install when StackSets trusted access is disabled permanently; skips it without the launch role', () => {
     const facts = healthy();
-    facts.stackSetsAccess = { value: 'DISABLED_PERMANENTLY' };
+    facts.stackSetsAccess = present('DISABLED_PERMANENTLY');
     expect(byId(evaluateDoctor(facts, settings), 'stacksets-trusted-access').blocking).toBe(true);
     const noRole = doctorSettings({ ...defaultOptions, launchRole: false });
     expect(byId(evaluateDoctor(facts, noRole), 'stacksets-trusted-access').verdict).toBe('skip');
@@ -206,12 +172,9 @@ describe('evaluateDoctor', () => {
     delete facts.management;
     delete facts.hubIsDelegatedAdmin;
     delete facts.stackSetsAccess;
-    facts.serviceCatalogAccess = {
-      error: {
-        name: 'AccessDeniedException',
-        message: 'not authorized to perform servicecatalog:GetAWSOrganizationsAccessStatus',
-      },
-    };
+    facts.serviceCatalogAccess = denied(
+      'not authorized to perform servicecatalog:GetAWSOrganizationsAccessStatus',
+    );
     const report = evaluateDoctor(facts, settings);
     for (const id of ['service-catalog-org-access', 'delegated-admin', 'stacksets-trusted-access']) {
       expect(byId(report, id)).toMatchObject({
@@ -226,21 +189,21 @@ describe('evaluateDoctor', () => {
     const facts = healthy();
     delete facts.management;
     delete facts.hubIsDelegatedAdmin;
-    facts.serviceCatalogAccess = { value: { status: 'ENABLED', askedBy: 'hub' } };
+    facts.serviceCatalogAccess = present({ status: 'ENABLED', askedBy: 'hub' as const });
     expect(byId(evaluateDoctor(facts, settings), 'delegated-admin').verdict).toBe('pass');
   });
 
   it('judges Security Hub: off, OCSF only, aggregation elsewhere', () => {
     const off = healthy();
-    off.securityHub = { value: null };
+    off.securityHub = absent();
     expect(byId(evaluateDoctor(off, settings), 'security-hub')).toMatchObject({
       verdict: 'fail',
       blocking: false,
       remedy: expect.stringContaining('aws securityhub enable-security-hub --region eu-west-1'),
     });
     const ocsfOnly = healthy();
-    ocsfOnly.securityHub = { value: null };
-    ocsfOnly.securityHubV2 = { value: { hubArn: `arn:aws:securityhub:eu-west-1:${HUB}:hubv2/x` } };
+    ocsfOnly.securityHub = absent();
+    ocsfOnly.securityHubV2 = present({ hubArn: `arn:aws:securityhub:eu-west-1:${HUB}:hubv2/x` });
     const r = evaluateDoctor(ocsfOnly, settings);
     expect(byId(r, 'security-hub')).toMatchObject({
       verdict: 'warn',
@@ -250,15 +213,17 @@ describe('evaluateDoctor', () => {
       'the OCSF-based Security Hub is on; Security Hub CSPM is off',
     );
     const agg = healthy();
-    agg.aggregation = { value: { region: 'us-east-1', linkingMode: 'ALL_REGIONS', regions: [] } };
+    agg.aggregation = present({ region: 'us-east-1', linkingMode: 'ALL_REGIONS', regions: [] });
     expect(byId(evaluateDoctor(agg, settings), 'aggregation')).toMatchObject({
       verdict: 'warn',
       remedy: 'Install the product in the aggregation Region: --region us-east-1.',
     });
     const here = healthy();
-    here.aggregation = {
-      value: { region: 'eu-west-1', linkingMode: 'SPECIFIED_REGIONS', regions: ['eu-central-1'] },
-    };
+    here.aggregation = present({
+      region: 'eu-west-1',
+      linkingMode: 'SPECIFIED_REGIONS',
+      regions: ['eu-central-1'],
+    });
     expect(byId(evaluateDoctor(here, settings), 'aggregation')).toMatchObject({
       verdict: 'pass',
       reason: expect.stringContaining('aggregating into eu-west-1 (SPECIFIED_REGIONS: eu-central-1)'),
@@ -267,7 +232,10 @@ describe('evaluateDoctor', () => {
 
   it('judges Identity Center: missing, wrong --idc-region, not applicable', () => {
     const missing = healthy();
-    missing.identityCenter = { value: { askedBy: 'management', searched: ['eu-west-1', 'us-east-1'] } };
+    missing.identityCenter = present({
+      askedBy: 'management' as const,
+      searched: ['eu-west-1', 'us-east-1'],
+    });
     expect(byId(evaluateDoctor(missing, settings), 'identity-center')).toMatchObject({
       verdict: 'fail',
       blocking: true,
@@ -300,7 +268,12 @@ describe('evaluateDoctor', () => {
     ['UPDATE_IN_PROGRESS', 'warn', 'install waits for it'],
   ])('stack in %s → %s with its remedy', (status, verdict, remedy) => {
     const facts = healthy();
-    facts.stacks![0]!.status = { value: { status, reason: 'Resource handler returned message: boom' } };
+    facts.stacks![0]!.stack = present(
+      stackFact('SecurityNotifications-SC-Bucket', {
+        status,
+        statusReason: 'Resource handler returned message: boom',
+      }),
+    );
     const c = byId(evaluateDoctor(facts, settings), 'stack:bucket');
     expect(c.verdict).toBe(verdict);
     expect(c.remedy).toContain(remedy);
@@ -310,7 +283,7 @@ describe('evaluateDoctor', () => {
 
   it('prints each check with its verdict and the remedy under failures', () => {
     const facts = healthy();
-    facts.securityHub = { value: null };
+    facts.securityHub = absent();
     const text = formatDoctorReport(evaluateDoctor(facts, settings));
     expect(text).toContain('FAIL  Security Hub enabled in eu-west-1');
     expect(text).toContain('      Remedy: aws securityhub enable-security-hub --region eu-west-1');

@@ -3,9 +3,10 @@
 // is installed; exit 1 only when a part could not be looked at.
 import { OperationError } from '../../core/errors.js';
 import { renderProductTemplate } from '../../core/render/product.js';
+import { evaluateStatus } from '../../core/status.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/stack-progress.js';
-import { evaluateStatus, formatStatus } from '../status/report.js';
+import { formatStatus } from '../status/report.js';
 import {
   deployedOptions,
   installationFacts,

@@ -4,12 +4,12 @@
 import { type AwsContext, type CallerIdentity, createAwsContext } from '../../aws/clients.js';
 import { deployedSettings } from '../../aws/deployed-settings.js';
 import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
+import { gatherInstallationFacts } from '../../aws/installation.js';
 import { describeOrganization, type OrganizationInfo } from '../../aws/organization.js';
 import { UsageError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
 import { resolveOptions, type SecnotifyOptions, type SourcedRaw } from '../../core/options.js';
 import { type GlobalOptions, gatherOptions } from '../context.js';
-import { gatherInstallationFacts } from '../status/facts.js';
 
 export interface Accounts {
   hub: AwsContext;

@@ -1,0 +1,411 @@
+// Looks at an installation, in the hub and (with its credentials) the management account, and at the setup
+// it needs: the one gatherer behind `doctor`, `status` and `uninstall`. Each lookup is its own fact
+// (src/core/facts.ts): one refused call becomes "could not look" for that part instead of ending the run.
+// Never prints.
+import {
+  type AccountFacts,
+  type DoctorFacts,
+  type DoctorReport,
+  type DoctorSettings,
+  type DoctorStack,
+  evaluateDoctor,
+  type OrganizationFacts,
+} from '../core/doctor.js';
+import { SecnotifyError } from '../core/errors.js';
+import {
+  type BucketFact,
+  type Fact,
+  type FactError,
+  fact,
+  type InstallationFacts,
+  isPresent,
+  type ManagementFacts,
+  type OrgSetupFact,
+  type PortfolioFact,
+  type StackFact,
+  valueIfKnown,
+} from '../core/facts.js';
+import type { StackNames } from '../core/options.js';
+import { LAUNCH_ROLE_STACKSET_NAME, PORTFOLIO_DISPLAY_NAME } from '../core/render/infrastructure.js';
+import { awsErrorName, errorMessage } from './aws-errors.js';
+import { bucketExists, countObjectVersions } from './buckets.js';
+import {
+  findPortfolioByName,
+  listPortfolioShares,
+  listProvisionedProductsForProduct,
+  listProvisioningArtifacts,
+} from './catalog.js';
+import type { AwsContext } from './clients.js';
+import {
+  findIdentityCenterHomeRegion,
+  findIdentityCenterInstance,
+  identityCenterCandidateRegions,
+} from './identity-center.js';
+import {
+  describeOrganization,
+  isDelegatedAdmin,
+  SERVICE_CATALOG_PRINCIPAL,
+  serviceCatalogOrgAccessStatus,
+  stackSetsTrustedAccess,
+} from './organization.js';
+import { describeHub, describeHubV2, findingAggregation } from './security-hub.js';
+import { describeStack, stackOutputs } from './stacks.js';
+import { listStackInstances } from './stacksets.js';
+
+export function factError(error: unknown): FactError {
+  // A translated AWS error keeps the service's error name on its cause (AccessDeniedException, …).
+  const causeName = awsErrorName(error instanceof Error ? error.cause : undefined);
+  const serviceName = causeName && !/^(Error|SyntaxError|TypeError)$/.test(causeName) ? causeName : undefined;
+  const name = serviceName ?? awsErrorName(error) ?? 'Error';
+  return {
+    name,
+    message: errorMessage(error),
+    ...(error instanceof SecnotifyError && error.hint ? { hint: error.hint } : {}),
+  };
+}
+
+/** Runs one lookup: its answer (undefined or null: absent), or why it could not be made. */
+export async function lookUp<T>(lookup: () => Promise<T | undefined | null>): Promise<Fact<T>> {
+  try {
+    return fact.of(await lookup());
+  } catch (error) {
+    return fact.unknown(factError(error));
+  }
+}
+
+/** A stack by name in the context's region; absent when it does not exist (or holds nothing yet). */
+export function lookUpStack(ctx: AwsContext, stackName: string): Promise<Fact<StackFact>> {
+  return lookUp(async () => {
+    const info = await describeStack(await ctx.cloudformation(), stackName);
+    if (!info) return undefined;
+    return {
+      stackName: info.stackName,
+      region: ctx.region,
+      status: info.status,
+      ...(info.statusReason ? { statusReason: info.statusReason } : {}),
+      ...(info.lastUpdated ? { lastUpdated: info.lastUpdated.toISOString() } : {}),
+      parameters: info.parameters,
+    };
+  });
+}
+
+/** The organization setup as the management account sees it. */
+export function lookUpOrgSetup(mgmt: AwsContext, hubAccountId: string): Promise<Fact<OrgSetupFact>> {
+  return lookUp(async () => {
+    const [serviceCatalogAccess, hubIsDelegatedAdmin, trusted] = await Promise.all([
+      serviceCatalogOrgAccessStatus(await mgmt.serviceCatalog()),
+      isDelegatedAdmin(await mgmt.organizations(), hubAccountId, SERVICE_CATALOG_PRINCIPAL),
+      // Only informative here (uninstall never turns it off): an unanswered look must not hide the rest.
+      stackSetsTrustedAccess(await mgmt.cloudformation(), 'SELF').catch(() => 'UNKNOWN'),
+    ]);
+    return { serviceCatalogAccess, hubIsDelegatedAdmin, stackSetsTrustedAccess: trusted };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The installation: status and uninstall.
+
+export interface InstallationInput {
+  hub: AwsContext;
+  hubAccountId: string;
+  organizationId?: string;
+  /** Management-account credentials (in the hub region); undefined when none were given. */
+  management?: AwsContext;
+  managementAccountId?: string;
+  stackNames: StackNames;
+  /** Where the permission-set stack lives: the Identity Center home region. */
+  permissionSetRegion: string;
+}
+
+export async function gatherInstallationFacts(input: InstallationInput): Promise<InstallationFacts> {
+  const { hub, stackNames } = input;
+  const cfn = await hub.cloudformation();
+
+  const [bucketStack, portfolioStack] = await Promise.all([
+    lookUpStack(hub, stackNames.bucket),
+    lookUpStack(hub, stackNames.portfolio),
+  ]);
+
+  const buckets: Fact<BucketFact[]> = isPresent(bucketStack)
+    ? await lookUp(async () => {
+        const outputs = await stackOutputs(cfn, stackNames.bucket);
+        const s3 = await hub.s3();
+        const named: [BucketFact['role'], string | undefined][] = [
+          ['product-templates', outputs.BucketName],
+          ['access-logs', outputs.AccessLogBucketName],
+        ];
+        const found: BucketFact[] = [];
+        for (const [role, name] of named) {
+          if (!name) continue;
+          const exists = await bucketExists(s3, name);
+          const counts = exists ? await countObjectVersions(s3, name) : { versions: 0, deleteMarkers: 0 };
+          found.push({ role, name, exists, ...counts });
+        }
+        return found;
+      })
+    : fact.dependent(bucketStack, fact.present([]));
+
+  let productId: string | undefined;
+  const portfolio: Fact<PortfolioFact> = isPresent(portfolioStack)
+    ? await lookUp(async () => {
+        const outputs = await stackOutputs(cfn, stackNames.portfolio);
+        productId = outputs.ProductId;
+        if (outputs.PortfolioId) return { id: outputs.PortfolioId, foundBy: 'stack-output' as const };
+        // CloudFormation always reports the outputs; the fallback covers emulators that do not.
+        const byName = await findPortfolioByName(await hub.serviceCatalog(), PORTFOLIO_DISPLAY_NAME);
+        return byName ? { id: byName.id, foundBy: 'name' as const } : undefined;
+      })
+    : fact.dependent(portfolioStack, fact.absent());
+
+  const portfolioId = valueIfKnown(portfolio)?.id;
+  const pid = productId;
+  const [shares, productVersions, subscribers] = await Promise.all([
+    portfolioId
+      ? lookUp(async () =>
+          (await listPortfolioShares(await hub.serviceCatalog(), portfolioId)).map((s) => ({
+            type: s.type,
+            principalId: s.principalId,
+            accepted: s.accepted,
+            sharePrincipals: s.sharePrincipals,
+          })),
+        )
+      : fact.dependent(portfolio, fact.present([])),
+    pid
+      ? lookUp(async () =>
+          (await listProvisioningArtifacts(await hub.serviceCatalog(), pid)).map((a) => ({
+            id: a.id,
+            name: a.name,
+            active: a.active,
+            guidance: a.guidance,
+            ...(a.createdTime ? { createdTime: a.createdTime.toISOString() } : {}),
+          })),
+        )
+      : fact.present([]),
+    pid
+      ? lookUp(async () =>
+          (await listProvisionedProductsForProduct(await hub.serviceCatalog(), pid)).map((p) => ({
+            name: p.name,
+            id: p.id,
+            status: p.status,
+            ...(p.accountId ? { accountId: p.accountId } : {}),
+            ...(p.versionName ? { versionName: p.versionName } : {}),
+          })),
+        )
+      : fact.present([]),
+  ]);
+
+  const facts: InstallationFacts = {
+    hubAccountId: input.hubAccountId,
+    hubRegion: hub.region,
+    ...(input.organizationId ? { organizationId: input.organizationId } : {}),
+    stackNames,
+    bucketStack,
+    buckets,
+    portfolioStack,
+    portfolio,
+    ...(productId ? { productId } : {}),
+    shares,
+    productVersions,
+    subscribers,
+  };
+  if (input.management && input.managementAccountId) {
+    facts.management = await gatherManagementFacts(input, input.management, input.managementAccountId);
+  }
+  return facts;
+}
+
+async function gatherManagementFacts(
+  input: InstallationInput,
+  mgmt: AwsContext,
+  accountId: string,
+): Promise<ManagementFacts> {
+  const { stackNames } = input;
+  const [launchRoleStack, permissionSetStack, orgSetup] = await Promise.all([
+    lookUpStack(mgmt, stackNames.launchRoleStackSet),
+    lookUpStack(mgmt.inRegion(input.permissionSetRegion), stackNames.permissionSet),
+    lookUpOrgSetup(mgmt, input.hubAccountId),
+  ]);
+  const stackSet = isPresent(launchRoleStack)
+    ? await lookUp(async () => {
+        const callAs =
+          launchRoleStack.value.parameters.CurrentAccountType === 'delegated-admin'
+            ? ('DELEGATED_ADMIN' as const)
+            : ('SELF' as const);
+        const instances = await listStackInstances(
+          await mgmt.cloudformation(),
+          LAUNCH_ROLE_STACKSET_NAME,
+          callAs,
+        );
+        return instances ? { name: LAUNCH_ROLE_STACKSET_NAME, callAs, instances } : undefined;
+      })
+    : fact.dependent(launchRoleStack, fact.absent());
+  return { accountId, region: mgmt.region, launchRoleStack, stackSet, permissionSetStack, orgSetup };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The setup the installation needs: doctor (and install, before it changes anything).
+
+/** A context, or why it could not be created (no region, a bad profile, …). */
+export type ContextOrError = AwsContext | { error: unknown };
+
+export interface DoctorContexts {
+  hub: ContextOrError;
+  /** The management account's credentials (--management-profile), when given. */
+  management?: ContextOrError;
+}
+
+function isContext(c: ContextOrError | undefined): c is AwsContext {
+  return c !== undefined && !('error' in c);
+}
+
+async function accountFacts(ctx: ContextOrError): Promise<Fact<AccountFacts>> {
+  if (!isContext(ctx)) return fact.unknown(factError(ctx.error));
+  return lookUp(async () => {
+    const id = await ctx.callerIdentity();
+    return { accountId: id.accountId, arn: id.arn, partition: id.partition, region: ctx.region };
+  });
+}
+
+async function doctorStack(
+  ctx: AwsContext,
+  role: keyof StackNames,
+  names: StackNames,
+  account: 'hub' | 'management',
+): Promise<DoctorStack> {
+  const stackName = names[role];
+  return { role, account, stackName, region: ctx.region, stack: await lookUpStack(ctx, stackName) };
+}
+
+/** Every fact the doctor's checks need; lookups that do not depend on each other run at the same time. */
+export async function gatherDoctorFacts(
+  contexts: DoctorContexts,
+  settings: DoctorSettings,
+): Promise<DoctorFacts> {
+  const [hubFact, managementFact] = await Promise.all([
+    accountFacts(contexts.hub),
+    contexts.management ? accountFacts(contexts.management) : Promise.resolve(undefined),
+  ]);
+  const facts: DoctorFacts = { hub: hubFact, ...(managementFact ? { management: managementFact } : {}) };
+  if (!isPresent(hubFact) || !isContext(contexts.hub)) return facts;
+  const hubCtx = contexts.hub;
+  const hub = hubFact.value;
+
+  const securityHub = hubCtx.securityHub();
+  const [organization, cspm, v2, aggregation, bucket, portfolio] = await Promise.all([
+    lookUp<OrganizationFacts>(async () => {
+      const info = await describeOrganization(await hubCtx.organizations());
+      return info
+        ? { id: info.id, managementAccountId: info.managementAccountId, featureSet: info.featureSet }
+        : undefined;
+    }),
+    lookUp(async () => describeHub(await securityHub)),
+    lookUp(async () => describeHubV2(await securityHub)),
+    lookUp(async () => findingAggregation(await securityHub)),
+    doctorStack(hubCtx, 'bucket', settings.stackNames, 'hub'),
+    doctorStack(hubCtx, 'portfolio', settings.stackNames, 'hub'),
+  ]);
+  Object.assign(facts, { organization, securityHub: cspm, securityHubV2: v2, aggregation });
+  facts.stacks = [bucket, portfolio];
+
+  const org = valueIfKnown(organization);
+  const hubIsManagement = org ? org.managementAccountId === hub.accountId : false;
+  // Organization-level questions go to the management account: its own credentials when given and working,
+  // else the hub's when the hub is (wrongly) the management account itself.
+  const management: AwsContext | undefined =
+    isPresent(managementFact) && isContext(contexts.management)
+      ? contexts.management
+      : hubIsManagement
+        ? hubCtx
+        : undefined;
+  const orgAsker = management ?? hubCtx;
+  const askedBy = management ? ('management' as const) : ('hub' as const);
+
+  const pending: Promise<unknown>[] = [];
+  if (org) {
+    pending.push(
+      lookUp(async () => ({
+        status: await serviceCatalogOrgAccessStatus(await orgAsker.serviceCatalog()),
+        askedBy,
+      })).then((f) => {
+        facts.serviceCatalogAccess = f;
+      }),
+    );
+    if (management && !hubIsManagement) {
+      pending.push(
+        lookUp(async () =>
+          isDelegatedAdmin(await management.organizations(), hub.accountId, SERVICE_CATALOG_PRINCIPAL),
+        ).then((f) => {
+          facts.hubIsDelegatedAdmin = f;
+        }),
+      );
+    }
+    if (management && settings.launchRole) {
+      pending.push(
+        lookUp(async () => stackSetsTrustedAccess(await management.cloudformation(), 'SELF')).then((f) => {
+          facts.stackSetsAccess = f;
+        }),
+      );
+    }
+  }
+
+  let idcHome: string | undefined = settings.idcRegion;
+  if (settings.principalType === 'identity-center') {
+    const searched = settings.idcRegion
+      ? [settings.idcRegion]
+      : identityCenterCandidateRegions(hubCtx.region, hub.partition);
+    pending.push(
+      lookUp(async () => {
+        const preferOwner = org?.managementAccountId;
+        const options = preferOwner ? { preferOwner } : {};
+        const location = settings.idcRegion
+          ? await findIdentityCenterInstance(
+              await orgAsker.inRegion(settings.idcRegion).ssoAdmin(),
+              options,
+            ).then((instance) => (instance ? { region: settings.idcRegion as string, instance } : undefined))
+          : await findIdentityCenterHomeRegion(
+              (region) => orgAsker.inRegion(region).ssoAdmin(),
+              searched,
+              options,
+            );
+        if (location) idcHome = location.instance.homeRegion ?? location.region;
+        return {
+          askedBy,
+          searched,
+          ...(location
+            ? {
+                instance: {
+                  instanceArn: location.instance.instanceArn,
+                  ...(location.instance.identityStoreId
+                    ? { identityStoreId: location.instance.identityStoreId }
+                    : {}),
+                  homeRegion: location.instance.homeRegion ?? location.region,
+                },
+              }
+            : {}),
+        };
+      }).then((f) => {
+        facts.identityCenter = f;
+      }),
+    );
+  }
+  await Promise.all(pending);
+
+  if (management) {
+    const managementStacks: Promise<DoctorStack>[] = [];
+    if (settings.launchRole) {
+      // The StackSet's own stack lives in the hub region of the management account.
+      managementStacks.push(doctorStack(management, 'launchRoleStackSet', settings.stackNames, 'management'));
+    }
+    if (settings.principalType === 'identity-center') {
+      const idcCtx = management.inRegion(idcHome ?? hubCtx.region);
+      managementStacks.push(doctorStack(idcCtx, 'permissionSet', settings.stackNames, 'management'));
+    }
+    facts.stacks.push(...(await Promise.all(managementStacks)));
+  }
+  return facts;
+}
+
+/** Gathers the facts and judges them: what `doctor` prints and what `install` checks before it starts. */
+export async function diagnose(contexts: DoctorContexts, settings: DoctorSettings): Promise<DoctorReport> {
+  return evaluateDoctor(await gatherDoctorFacts(contexts, settings), settings);
+}
