@@ -135,26 +135,43 @@ describe('evaluateDoctor', () => {
     expect(byId(report, 'delegated-admin').verdict).toBe('skip');
   });
 
-  it('fails (without blocking install) when the organization setup is missing', () => {
+  it('marks the organization setup install will do as "to do by install", which is not a failure', () => {
     const facts = healthy();
     facts.serviceCatalogAccess = present({ status: 'DISABLED', askedBy: 'management' as const });
     facts.hubIsDelegatedAdmin = present(false);
     facts.stackSetsAccess = present('DISABLED');
     const report = evaluateDoctor(facts, settings);
     expect(byId(report, 'service-catalog-org-access')).toMatchObject({
-      verdict: 'fail',
+      verdict: 'todo',
       blocking: false,
       remedy: expect.stringContaining(
         'aws servicecatalog enable-aws-organizations-access --region eu-west-1',
       ),
     });
-    expect(byId(report, 'delegated-admin').remedy).toContain(
-      `aws organizations register-delegated-administrator --account-id ${HUB} --service-principal servicecatalog.amazonaws.com`,
-    );
+    expect(byId(report, 'delegated-admin')).toMatchObject({
+      verdict: 'todo',
+      remedy: expect.stringContaining(
+        `aws organizations register-delegated-administrator --account-id ${HUB} --service-principal servicecatalog.amazonaws.com`,
+      ),
+    });
     expect(byId(report, 'stacksets-trusted-access')).toMatchObject({
-      verdict: 'fail',
+      verdict: 'todo',
       remedy: expect.stringContaining('aws cloudformation activate-organizations-access'),
     });
+    expect(report.counts).toMatchObject({ todo: 3, fail: 0 });
+    expect(report.ok).toBe(true);
+    expect(report.installable).toBe(true);
+  });
+
+  it('fails on organization setup that install cannot do without management credentials', () => {
+    const facts = healthy();
+    delete facts.management;
+    delete facts.hubIsDelegatedAdmin;
+    delete facts.stackSetsAccess;
+    // The hub may read the status as delegated administrator, but only the management account may enable it.
+    facts.serviceCatalogAccess = present({ status: 'DISABLED', askedBy: 'hub' as const });
+    const report = evaluateDoctor(facts, settings);
+    expect(byId(report, 'service-catalog-org-access')).toMatchObject({ verdict: 'fail', blocking: false });
     expect(report.ok).toBe(false);
     expect(report.installable).toBe(true);
   });
@@ -290,6 +307,18 @@ describe('evaluateDoctor', () => {
     expect(text).toContain('PASS  AWS Organizations with all features');
     expect(text.trim().split('\n').at(-1)).toBe('11 passed, 0 warning(s), 1 failed, 0 skipped.');
   });
+
+  it('prints what install will do as TODO with its remedy, and counts it apart', () => {
+    const facts = healthy();
+    facts.hubIsDelegatedAdmin = present(false);
+    const report = evaluateDoctor(facts, settings);
+    const text = formatDoctorReport(report);
+    expect(text).toContain('TODO  Hub registered as Service Catalog delegated administrator');
+    expect(text).toContain('      Remedy: secnotify install --management-profile <profile> registers it');
+    expect(text.trim().split('\n').at(-1)).toBe(
+      '11 passed, 1 to do by install, 0 warning(s), 0 failed, 0 skipped.',
+    );
+  });
 });
 
 describe('diagnose with SDK mocks', () => {
@@ -402,8 +431,8 @@ describe('diagnose with SDK mocks', () => {
     });
 
     const report = await diagnose({ hub, management }, settings);
-    const failed = report.checks.filter((c) => c.verdict === 'fail').map((c) => [c.id, c.remedy]);
-    expect(failed).toEqual([
+    const todo = report.checks.filter((c) => c.verdict === 'todo').map((c) => [c.id, c.remedy]);
+    expect(todo).toEqual([
       [
         'service-catalog-org-access',
         expect.stringContaining('aws servicecatalog enable-aws-organizations-access'),
@@ -416,6 +445,9 @@ describe('diagnose with SDK mocks', () => {
         'stacksets-trusted-access',
         expect.stringContaining('aws cloudformation activate-organizations-access'),
       ],
+    ]);
+    const failed = report.checks.filter((c) => c.verdict === 'fail').map((c) => [c.id, c.remedy]);
+    expect(failed).toEqual([
       ['security-hub', expect.stringContaining('aws securityhub enable-security-hub --region eu-west-1')],
       [
         'stack:portfolio',

@@ -92,13 +92,11 @@ function serviceCatalogAccessCheck({ facts, hub, management }: DoctorScope): Doc
     };
   }
   if (sc.value.status !== 'ENABLED') {
-    return check({
-      id,
-      title,
-      verdict: 'fail',
-      reason: `Service Catalog's access to AWS Organizations is ${sc.value.status}: portfolios cannot be shared with the organization or OUs.`,
-      remedy,
-    });
+    const reason = `Service Catalog's access to AWS Organizations is ${sc.value.status}: portfolios cannot be shared with the organization or OUs`;
+    // install enables it with the management credentials; without them it cannot.
+    return management
+      ? check({ id, title, verdict: 'todo', reason: `${reason} until install enables it.`, remedy })
+      : check({ id, title, verdict: 'fail', reason: `${reason}.`, remedy });
   }
   return check({
     id,
@@ -108,7 +106,7 @@ function serviceCatalogAccessCheck({ facts, hub, management }: DoctorScope): Doc
   });
 }
 
-function delegatedAdminCheck({ facts, hub, org, hubIsManagement }: DoctorScope): DoctorCheck {
+function delegatedAdminCheck({ facts, hub, org, management, hubIsManagement }: DoctorScope): DoctorCheck {
   const id = 'delegated-admin';
   const title = 'Hub registered as Service Catalog delegated administrator';
   const remedy = `secnotify install --management-profile <profile> registers it; or from the management account: aws organizations register-delegated-administrator --account-id ${hub.accountId} --service-principal ${SC_PRINCIPAL}`;
@@ -134,8 +132,9 @@ function delegatedAdminCheck({ facts, hub, org, hubIsManagement }: DoctorScope):
       : check({
           id,
           title,
-          verdict: 'fail',
-          reason: `Account ${hub.accountId} is not a delegated administrator for ${SC_PRINCIPAL}, so it cannot share the portfolio with the organization.`,
+          // Only the management account answers this, and install registers the hub with its credentials.
+          verdict: management ? 'todo' : 'fail',
+          reason: `Account ${hub.accountId} is not a delegated administrator for ${SC_PRINCIPAL}, so it cannot share the portfolio with the organization${management ? ' until install registers it' : ''}.`,
           remedy,
         });
   }
@@ -158,7 +157,7 @@ function delegatedAdminCheck({ facts, hub, org, hubIsManagement }: DoctorScope):
   });
 }
 
-function stackSetsAccessCheck({ facts, settings }: DoctorScope): DoctorCheck {
+function stackSetsAccessCheck({ facts, settings, management }: DoctorScope): DoctorCheck {
   const id = 'stacksets-trusted-access';
   const title = 'CloudFormation StackSets trusted access';
   const remedy =
@@ -177,16 +176,22 @@ function stackSetsAccessCheck({ facts, settings }: DoctorScope): DoctorCheck {
     });
   }
   if (ss.state === 'unknown') return couldNotCheck(id, title, ss.error, remedy);
-  if (ss.value !== 'ENABLED') {
+  if (ss.value === 'DISABLED_PERMANENTLY') {
+    // Not something install can undo.
     return check({
       id,
       title,
       verdict: 'fail',
       reason: `Trusted access between CloudFormation StackSets and AWS Organizations is ${ss.value}: the service-managed launch-role StackSet cannot deploy.`,
       remedy,
-      // DISABLED_PERMANENTLY is not something install can undo.
-      blocking: ss.value === 'DISABLED_PERMANENTLY',
+      blocking: true,
     });
+  }
+  if (ss.value !== 'ENABLED') {
+    const reason = `Trusted access between CloudFormation StackSets and AWS Organizations is ${ss.value}: the service-managed launch-role StackSet cannot deploy`;
+    return management
+      ? check({ id, title, verdict: 'todo', reason: `${reason} until install activates it.`, remedy })
+      : check({ id, title, verdict: 'fail', reason: `${reason}.`, remedy });
   }
   return check({ id, title, verdict: 'pass', reason: 'Activated.' });
 }
