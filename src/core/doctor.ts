@@ -14,6 +14,7 @@ import {
   type Verdict,
 } from './doctor/model.js';
 import { organizationChecks } from './doctor/organization.js';
+import { hubRegionCheck } from './doctor/region.js';
 import { securityHubChecks } from './doctor/security-hub.js';
 import { stackCheck } from './doctor/stacks.js';
 import { valueIfKnown } from './facts.js';
@@ -58,6 +59,8 @@ export function evaluateDoctor(facts: DoctorFacts, settings: DoctorSettings): Do
   checks.push(
     // 2. Who is calling.
     callerCheck(scope),
+    // The hub Region offers what the stacks need.
+    hubRegionCheck(scope),
     // 3-7. The organization: all features, the hub a member, Service Catalog access, delegated admin, StackSets.
     ...organizationChecks(scope),
     // 8. Security Hub in the hub region, and which edition.

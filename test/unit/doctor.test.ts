@@ -65,6 +65,7 @@ describe('evaluateDoctor', () => {
     expect(report.checks.map((c) => c.id)).toEqual([
       'credentials',
       'caller-account',
+      'hub-region',
       'organization-all-features',
       'hub-not-management',
       'service-catalog-org-access',
@@ -298,6 +299,47 @@ describe('evaluateDoctor', () => {
     expect(c.blocking).toBe(verdict === 'fail');
   });
 
+  it('blocks a hub Region whose CloudFormation lacks the Service Catalog resource types, naming them', () => {
+    for (const region of ['ap-east-2', 'mx-central-1']) {
+      const facts = healthy();
+      facts.hub = present({ ...accountFacts(HUB), region });
+      const c = byId(evaluateDoctor(facts, settings), 'hub-region');
+      expect(c).toMatchObject({
+        verdict: 'fail',
+        blocking: true,
+        remedy: expect.stringContaining('--region'),
+      });
+      expect(c.reason).toContain('AWS::ServiceCatalog::Portfolio');
+      expect(c.reason).toContain(region);
+    }
+    expect(byId(evaluateDoctor(healthy(), settings), 'hub-region').verdict).toBe('pass');
+  });
+
+  it('warns about a hub Region the generated data does not know', () => {
+    const facts = healthy();
+    facts.hub = present({ ...accountFacts(HUB), region: 'xx-future-1' });
+    const report = evaluateDoctor(facts, settings);
+    expect(byId(report, 'hub-region')).toMatchObject({ verdict: 'warn', blocking: false });
+    expect(report.installable).toBe(true);
+  });
+
+  it('blocks the launch-role StackSet in the China partition unless trusted access is seen enabled', () => {
+    const facts = healthy();
+    facts.hub = present({ ...accountFacts(HUB), partition: 'aws-cn', region: 'cn-north-1' });
+    facts.stackSetsAccess = present('DISABLED');
+    const report = evaluateDoctor(facts, settings);
+    expect(byId(report, 'stacksets-trusted-access')).toMatchObject({
+      verdict: 'fail',
+      blocking: true,
+      remedy: expect.stringContaining('--no-launch-role'),
+    });
+    expect(byId(report, 'hub-region').verdict).toBe('pass');
+    facts.stackSetsAccess = present('ENABLED');
+    expect(byId(evaluateDoctor(facts, settings), 'stacksets-trusted-access').verdict).toBe('pass');
+    const noRole = doctorSettings({ ...defaultOptions, launchRole: false });
+    expect(byId(evaluateDoctor(facts, noRole), 'stacksets-trusted-access').verdict).toBe('skip');
+  });
+
   it('prints each check with its verdict and the remedy under failures', () => {
     const facts = healthy();
     facts.securityHub = absent();
@@ -305,7 +347,7 @@ describe('evaluateDoctor', () => {
     expect(text).toContain('FAIL  Security Hub enabled in eu-west-1');
     expect(text).toContain('      Remedy: aws securityhub enable-security-hub --region eu-west-1');
     expect(text).toContain('PASS  AWS Organizations with all features');
-    expect(text.trim().split('\n').at(-1)).toBe('11 passed, 0 warning(s), 1 failed, 0 skipped.');
+    expect(text.trim().split('\n').at(-1)).toBe('12 passed, 0 warning(s), 1 failed, 0 skipped.');
   });
 
   it('prints what install will do as TODO with its remedy, and counts it apart', () => {
@@ -316,7 +358,7 @@ describe('evaluateDoctor', () => {
     expect(text).toContain('TODO  Hub registered as Service Catalog delegated administrator');
     expect(text).toContain('      Remedy: secnotify install --management-profile <profile> registers it');
     expect(text.trim().split('\n').at(-1)).toBe(
-      '11 passed, 1 to do by install, 0 warning(s), 0 failed, 0 skipped.',
+      '12 passed, 1 to do by install, 0 warning(s), 0 failed, 0 skipped.',
     );
   });
 });

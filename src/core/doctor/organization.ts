@@ -157,7 +157,7 @@ function delegatedAdminCheck({ facts, hub, org, management, hubIsManagement }: D
   });
 }
 
-function stackSetsAccessCheck({ facts, settings, management }: DoctorScope): DoctorCheck {
+function stackSetsAccessCheck({ facts, settings, management, hub }: DoctorScope): DoctorCheck {
   const id = 'stacksets-trusted-access';
   const title = 'CloudFormation StackSets trusted access';
   const remedy =
@@ -165,6 +165,21 @@ function stackSetsAccessCheck({ facts, settings, management }: DoctorScope): Doc
   const ss = facts.stackSetsAccess;
   if (!settings.launchRole) {
     return skipped(id, title, 'The launch-role StackSet is not used (--no-launch-role).');
+  }
+  // "Trusted access with AWS Organizations cannot currently be enabled for StackSets in the China (Beijing)
+  // and (Ningxia) Regions" (CloudFormation User Guide, StackSets prerequisites, Japanese edition:
+  // docs.aws.amazon.com/ja_jp/AWSCloudFormation/latest/UserGuide/stacksets-prereqs.html). A status seen
+  // as ENABLED wins over that note.
+  if (hub.partition === 'aws-cn' && !(ss?.state === 'present' && ss.value === 'ENABLED')) {
+    return check({
+      id,
+      title,
+      verdict: 'fail',
+      reason: `In the China Regions (${hub.region}) trusted access between CloudFormation StackSets and AWS Organizations cannot be activated, so the service-managed launch-role StackSet cannot deploy.`,
+      remedy:
+        'Use --no-launch-role, and deploy templates/launch-role.yaml as a stack in each account that launches the product (secnotify render writes it).',
+      blocking: true,
+    });
   }
   if (!ss || ss.state === 'absent') {
     return check({
