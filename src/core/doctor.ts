@@ -4,6 +4,7 @@
 
 import { callerCheck, credentialChecks } from './doctor/account.js';
 import { identityCenterCheck } from './doctor/identity-center.js';
+import { launchRoleReachCheck } from './doctor/launch-roles.js';
 import {
   type DoctorCheck,
   type DoctorFacts,
@@ -18,7 +19,7 @@ import { hubRegionCheck } from './doctor/region.js';
 import { securityHubChecks } from './doctor/security-hub.js';
 import { stackCheck } from './doctor/stacks.js';
 import { valueIfKnown } from './facts.js';
-import type { PrincipalType, StackNames } from './options.js';
+import type { PrincipalType, ShareTarget, StackNames } from './options.js';
 
 export type {
   AccountFacts,
@@ -63,6 +64,8 @@ export function evaluateDoctor(facts: DoctorFacts, settings: DoctorSettings): Do
     hubRegionCheck(scope),
     // 3-7. The organization: all features, the hub a member, Service Catalog access, delegated admin, StackSets.
     ...organizationChecks(scope),
+    // Who can launch: the accounts the shares reach that the launch-role StackSet does not.
+    launchRoleReachCheck(scope),
     // 8. Security Hub in the hub region, and which edition.
     ...securityHubChecks(scope),
     // 9. Identity Center, for the permission-set principal type.
@@ -110,7 +113,14 @@ export function formatDoctorReport(report: DoctorReport): string {
 
 /** The parts of the installer options the checks depend on. */
 export function doctorSettings(
-  options: { launchRole: boolean; principalType: PrincipalType; idcRegion?: string; stackNames: StackNames },
+  options: {
+    launchRole: boolean;
+    principalType: PrincipalType;
+    idcRegion?: string;
+    stackNames: StackNames;
+    share?: ShareTarget[];
+    stacksetTargets?: string[];
+  },
   profileFlag = '--profile',
 ): DoctorSettings {
   return {
@@ -118,6 +128,8 @@ export function doctorSettings(
     principalType: options.principalType,
     ...(options.idcRegion ? { idcRegion: options.idcRegion } : {}),
     stackNames: options.stackNames,
+    ...(options.share ? { share: options.share } : {}),
+    ...(options.stacksetTargets ? { stacksetTargets: options.stacksetTargets } : {}),
     profileFlag,
   };
 }

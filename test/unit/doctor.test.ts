@@ -48,6 +48,12 @@ import {
 } from '../support/facts.js';
 
 const settings = doctorSettings(defaultOptions);
+/** Shared with one OU that the launch-role StackSet also targets: every account reached can launch. */
+const ouSettings = doctorSettings({
+  ...defaultOptions,
+  share: [{ kind: 'ou', id: 'ou-ab12-workload' }],
+  stacksetTargets: ['root'],
+});
 const healthy = doctorFacts;
 
 function byId(report: DoctorReport, id: string): DoctorCheck {
@@ -58,7 +64,7 @@ function byId(report: DoctorReport, id: string): DoctorCheck {
 
 describe('evaluateDoctor', () => {
   it('passes a healthy setup and exits clean', () => {
-    const report = evaluateDoctor(healthy(), settings);
+    const report = evaluateDoctor(healthy(), ouSettings);
     expect(report.checks.filter((c) => c.verdict !== 'pass').map((c) => c.id)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.installable).toBe(true);
@@ -71,6 +77,7 @@ describe('evaluateDoctor', () => {
       'service-catalog-org-access',
       'delegated-admin',
       'stacksets-trusted-access',
+      'launch-role-reach',
       'security-hub',
       'security-hub-edition',
       'aggregation',
@@ -340,25 +347,68 @@ describe('evaluateDoctor', () => {
     expect(byId(evaluateDoctor(facts, noRole), 'stacksets-trusted-access').verdict).toBe('skip');
   });
 
+  it('warns that the default organization share reaches the management account, which gets no launch role', () => {
+    const report = evaluateDoctor(healthy(), settings);
+    const c = byId(report, 'launch-role-reach');
+    expect(c).toMatchObject({
+      verdict: 'warn',
+      blocking: false,
+      remedy: expect.stringContaining('launch-role.yaml'),
+    });
+    expect(c.reason).toContain(`the management account ${MGMT} (StackSets never deploy to it)`);
+    expect(report.ok).toBe(true);
+  });
+
+  it('names the shared accounts and OUs the StackSet targets may not cover', () => {
+    const narrow = doctorSettings({
+      ...defaultOptions,
+      share: [
+        { kind: 'ou', id: 'ou-ab12-inside' },
+        { kind: 'ou', id: 'ou-ab12-outside' },
+        { kind: 'account', id: '999988887777' },
+        { kind: 'account', id: MGMT },
+      ],
+      stacksetTargets: ['ou-ab12-inside'],
+    });
+    const c = byId(evaluateDoctor(healthy(), narrow), 'launch-role-reach');
+    expect(c.verdict).toBe('warn');
+    expect(c.reason).toContain(`the management account ${MGMT}`);
+    expect(c.reason).toContain('the accounts of OU ou-ab12-outside, unless under ou-ab12-inside');
+    expect(c.reason).toContain('account 999988887777, unless under ou-ab12-inside');
+    expect(c.reason.split('fails there: ')[1]).not.toContain('OU ou-ab12-inside');
+    expect(c.remedy).toContain('widen --stackset-targets');
+    const org = doctorSettings({ ...defaultOptions, stacksetTargets: ['ou-ab12-inside'] });
+    expect(byId(evaluateDoctor(healthy(), org), 'launch-role-reach').reason).toContain(
+      'every account outside the StackSet targets (ou-ab12-inside)',
+    );
+  });
+
+  it('does not judge the launch-role reach without the StackSet or without shares', () => {
+    const noRole = doctorSettings({ ...defaultOptions, launchRole: false });
+    expect(byId(evaluateDoctor(healthy(), noRole), 'launch-role-reach').verdict).toBe('skip');
+    const none = doctorSettings({ ...defaultOptions, share: [] });
+    expect(byId(evaluateDoctor(healthy(), none), 'launch-role-reach').verdict).toBe('skip');
+  });
+
   it('prints each check with its verdict and the remedy under failures', () => {
     const facts = healthy();
     facts.securityHub = absent();
-    const text = formatDoctorReport(evaluateDoctor(facts, settings));
+    const text = formatDoctorReport(evaluateDoctor(facts, ouSettings));
     expect(text).toContain('FAIL  Security Hub enabled in eu-west-1');
     expect(text).toContain('      Remedy: aws securityhub enable-security-hub --region eu-west-1');
     expect(text).toContain('PASS  AWS Organizations with all features');
-    expect(text.trim().split('\n').at(-1)).toBe('12 passed, 0 warning(s), 1 failed, 0 skipped.');
+    expect(text.trim().split('\n').at(-1)).toBe('13 passed, 0 warning(s), 1 failed, 0 skipped.');
   });
 
   it('prints what install will do as TODO with its remedy, and counts it apart', () => {
     const facts = healthy();
     facts.hubIsDelegatedAdmin = present(false);
-    const report = evaluateDoctor(facts, settings);
+    const report = evaluateDoctor(facts, ouSettings);
     const text = formatDoctorReport(report);
     expect(text).toContain('TODO  Hub registered as Service Catalog delegated administrator');
     expect(text).toContain('      Remedy: secnotify install --management-profile <profile> registers it');
     expect(text.trim().split('\n').at(-1)).toBe(
-      '12 passed, 1 to do by install, 0 warning(s), 0 failed, 0 skipped.',
+      '13 passed, 1 to do by install, 0 warning(s), 0 failed, 0 skipped.',
     );
   });
 });

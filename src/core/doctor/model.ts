@@ -2,7 +2,7 @@
 // small builders every area's checks share (src/core/doctor/*.ts).
 import type { Fact, FactError, StackFact } from '../facts.js';
 import { isDenied } from '../facts.js';
-import type { PrincipalType, StackNames } from '../options.js';
+import type { PrincipalType, ShareTarget, StackNames } from '../options.js';
 
 /**
  * pass: fine. todo: not done yet, and `install` does it itself (shown as "to do by install"; doctor does not
@@ -87,6 +87,10 @@ export interface DoctorSettings {
   /** Identity Center home region given by the user; otherwise the hub region is tried. */
   idcRegion?: string;
   stackNames: StackNames;
+  /** Who the portfolio is shared with; left out when not known (the launch-role reach is then not judged). */
+  share?: ShareTarget[];
+  /** Where the launch-role StackSet deploys: `root`, OU IDs or OU names. */
+  stacksetTargets?: string[];
   /** Flags that name the credentials in remedies. */
   profileFlag?: string;
 }
