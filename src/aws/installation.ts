@@ -35,7 +35,7 @@ import {
   listProvisionedProductsForProduct,
   listProvisioningArtifacts,
 } from './catalog.js';
-import type { AwsContext } from './clients.js';
+import type { AwsContext, CallerIdentity } from './clients.js';
 import {
   findIdentityCenterHomeRegion,
   findIdentityCenterInstance,
@@ -115,6 +115,50 @@ export interface InstallationInput {
   stackNames: StackNames;
   /** Where the permission-set stack lives: the Identity Center home region. */
   permissionSetRegion: string;
+}
+
+/** The accounts a command opened: the hub, and the management account when its credentials were given. */
+export interface OpenedAccounts {
+  hub: AwsContext;
+  hubCaller: CallerIdentity;
+  management?: AwsContext;
+  managementCaller?: CallerIdentity;
+  organization?: { id: string };
+}
+
+/** The permission-set stack's region: the Identity Center home region (configured, looked up, or the hub's). */
+export async function permissionSetRegion(
+  accounts: OpenedAccounts,
+  options: { idcRegion?: string },
+): Promise<string> {
+  if (options.idcRegion) return options.idcRegion;
+  const mgmt = accounts.management;
+  if (!mgmt) return accounts.hub.region;
+  try {
+    const found = await findIdentityCenterHomeRegion(
+      async (region) => await mgmt.inRegion(region).ssoAdmin(),
+      identityCenterCandidateRegions(accounts.hub.region, accounts.hubCaller.partition),
+    );
+    return found?.region ?? accounts.hub.region;
+  } catch {
+    return accounts.hub.region;
+  }
+}
+
+/** What is installed where, as status and uninstall both look at it. */
+export async function gatherInstallationFactsOf(
+  accounts: OpenedAccounts,
+  options: { stackNames: StackNames; idcRegion?: string },
+): Promise<InstallationFacts> {
+  return gatherInstallationFacts({
+    hub: accounts.hub,
+    hubAccountId: accounts.hubCaller.accountId,
+    ...(accounts.organization ? { organizationId: accounts.organization.id } : {}),
+    ...(accounts.management ? { management: accounts.management } : {}),
+    ...(accounts.managementCaller ? { managementAccountId: accounts.managementCaller.accountId } : {}),
+    stackNames: options.stackNames,
+    permissionSetRegion: await permissionSetRegion(accounts, options),
+  });
 }
 
 export async function gatherInstallationFacts(input: InstallationInput): Promise<InstallationFacts> {

@@ -133,12 +133,12 @@ export function evaluateStatus(facts: InstallationFacts, expected: StatusExpecta
         reason: mgmt.orgSetup.error.message,
       }),
     );
+  } else if (mgmt.orgSetup.state === 'absent') {
+    parts.push(
+      part('org-setup', 'management', { accountId: mgmt.accountId, region: mgmt.region, state: 'absent' }),
+    );
   } else {
-    const o = valueIfKnown(mgmt.orgSetup) ?? {
-      serviceCatalogAccess: 'DISABLED',
-      hubIsDelegatedAdmin: false,
-      stackSetsTrustedAccess: 'UNKNOWN',
-    };
+    const o = mgmt.orgSetup.value;
     const problems: string[] = [];
     const any = o.serviceCatalogAccess === 'ENABLED' || o.hubIsDelegatedAdmin;
     if (any && o.serviceCatalogAccess !== 'ENABLED') {
