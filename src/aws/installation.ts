@@ -1,16 +1,7 @@
-// Looks at an installation, in the hub and (with its credentials) the management account, and at the setup
-// it needs: the one gatherer behind `doctor`, `status` and `uninstall`. Each lookup is its own fact
-// (src/core/facts.ts): one refused call becomes "could not look" for that part instead of ending the run.
-// Never prints.
-import {
-  type AccountFacts,
-  type DoctorFacts,
-  type DoctorReport,
-  type DoctorSettings,
-  type DoctorStack,
-  evaluateDoctor,
-  type OrganizationFacts,
-} from '../core/doctor.js';
+// Looks at an installation, in the hub and (with its credentials) the management account: the one gatherer
+// behind `status` and `uninstall`, and the lookups `doctor` shares with them (src/aws/diagnose.ts). Each
+// lookup is its own fact (src/core/facts.ts): one refused call becomes "could not look" for that part
+// instead of ending the run. Never prints.
 import { SecnotifyError } from '../core/errors.js';
 import {
   type BucketFact,
@@ -36,19 +27,13 @@ import {
   listProvisioningArtifacts,
 } from './catalog.js';
 import type { AwsContext, CallerIdentity } from './clients.js';
+import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from './identity-center.js';
 import {
-  findIdentityCenterHomeRegion,
-  findIdentityCenterInstance,
-  identityCenterCandidateRegions,
-} from './identity-center.js';
-import {
-  describeOrganization,
   isDelegatedAdmin,
   SERVICE_CATALOG_PRINCIPAL,
   serviceCatalogOrgAccessStatus,
   stackSetsTrustedAccess,
 } from './organization.js';
-import { describeHub, describeHubV2, findingAggregation } from './security-hub.js';
 import { describeStack, stackOutputs } from './stacks.js';
 import { listStackInstances } from './stacksets.js';
 
@@ -90,7 +75,7 @@ export function lookUpStack(ctx: AwsContext, stackName: string): Promise<Fact<St
 }
 
 /** The organization setup as the management account sees it. */
-export function lookUpOrgSetup(mgmt: AwsContext, hubAccountId: string): Promise<Fact<OrgSetupFact>> {
+function lookUpOrgSetup(mgmt: AwsContext, hubAccountId: string): Promise<Fact<OrgSetupFact>> {
   return lookUp(async () => {
     const [serviceCatalogAccess, hubIsDelegatedAdmin, trusted] = await Promise.all([
       serviceCatalogOrgAccessStatus(await mgmt.serviceCatalog()),
@@ -284,172 +269,4 @@ async function gatherManagementFacts(
       })
     : fact.dependent(launchRoleStack, fact.absent());
   return { accountId, region: mgmt.region, launchRoleStack, stackSet, permissionSetStack, orgSetup };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The setup the installation needs: doctor (and install, before it changes anything).
-
-/** A context, or why it could not be created (no region, a bad profile, …). */
-export type ContextOrError = AwsContext | { error: unknown };
-
-export interface DoctorContexts {
-  hub: ContextOrError;
-  /** The management account's credentials (--management-profile), when given. */
-  management?: ContextOrError;
-}
-
-function isContext(c: ContextOrError | undefined): c is AwsContext {
-  return c !== undefined && !('error' in c);
-}
-
-async function accountFacts(ctx: ContextOrError): Promise<Fact<AccountFacts>> {
-  if (!isContext(ctx)) return fact.unknown(factError(ctx.error));
-  return lookUp(async () => {
-    const id = await ctx.callerIdentity();
-    return { accountId: id.accountId, arn: id.arn, partition: id.partition, region: ctx.region };
-  });
-}
-
-async function doctorStack(
-  ctx: AwsContext,
-  role: keyof StackNames,
-  names: StackNames,
-  account: 'hub' | 'management',
-): Promise<DoctorStack> {
-  const stackName = names[role];
-  return { role, account, stackName, region: ctx.region, stack: await lookUpStack(ctx, stackName) };
-}
-
-/** Every fact the doctor's checks need; lookups that do not depend on each other run at the same time. */
-export async function gatherDoctorFacts(
-  contexts: DoctorContexts,
-  settings: DoctorSettings,
-): Promise<DoctorFacts> {
-  const [hubFact, managementFact] = await Promise.all([
-    accountFacts(contexts.hub),
-    contexts.management ? accountFacts(contexts.management) : Promise.resolve(undefined),
-  ]);
-  const facts: DoctorFacts = { hub: hubFact, ...(managementFact ? { management: managementFact } : {}) };
-  if (!isPresent(hubFact) || !isContext(contexts.hub)) return facts;
-  const hubCtx = contexts.hub;
-  const hub = hubFact.value;
-
-  const securityHub = hubCtx.securityHub();
-  const [organization, cspm, v2, aggregation, bucket, portfolio] = await Promise.all([
-    lookUp<OrganizationFacts>(async () => {
-      const info = await describeOrganization(await hubCtx.organizations());
-      return info
-        ? { id: info.id, managementAccountId: info.managementAccountId, featureSet: info.featureSet }
-        : undefined;
-    }),
-    lookUp(async () => describeHub(await securityHub)),
-    lookUp(async () => describeHubV2(await securityHub)),
-    lookUp(async () => findingAggregation(await securityHub)),
-    doctorStack(hubCtx, 'bucket', settings.stackNames, 'hub'),
-    doctorStack(hubCtx, 'portfolio', settings.stackNames, 'hub'),
-  ]);
-  Object.assign(facts, { organization, securityHub: cspm, securityHubV2: v2, aggregation });
-  facts.stacks = [bucket, portfolio];
-
-  const org = valueIfKnown(organization);
-  const hubIsManagement = org ? org.managementAccountId === hub.accountId : false;
-  // Organization-level questions go to the management account: its own credentials when given and working,
-  // else the hub's when the hub is (wrongly) the management account itself.
-  const management: AwsContext | undefined =
-    isPresent(managementFact) && isContext(contexts.management)
-      ? contexts.management
-      : hubIsManagement
-        ? hubCtx
-        : undefined;
-  const orgAsker = management ?? hubCtx;
-  const askedBy = management ? ('management' as const) : ('hub' as const);
-
-  const pending: Promise<unknown>[] = [];
-  if (org) {
-    pending.push(
-      lookUp(async () => ({
-        status: await serviceCatalogOrgAccessStatus(await orgAsker.serviceCatalog()),
-        askedBy,
-      })).then((f) => {
-        facts.serviceCatalogAccess = f;
-      }),
-    );
-    if (management && !hubIsManagement) {
-      pending.push(
-        lookUp(async () =>
-          isDelegatedAdmin(await management.organizations(), hub.accountId, SERVICE_CATALOG_PRINCIPAL),
-        ).then((f) => {
-          facts.hubIsDelegatedAdmin = f;
-        }),
-      );
-    }
-    if (management && settings.launchRole) {
-      pending.push(
-        lookUp(async () => stackSetsTrustedAccess(await management.cloudformation(), 'SELF')).then((f) => {
-          facts.stackSetsAccess = f;
-        }),
-      );
-    }
-  }
-
-  let idcHome: string | undefined = settings.idcRegion;
-  if (settings.principalType === 'identity-center') {
-    const searched = settings.idcRegion
-      ? [settings.idcRegion]
-      : identityCenterCandidateRegions(hubCtx.region, hub.partition);
-    pending.push(
-      lookUp(async () => {
-        const preferOwner = org?.managementAccountId;
-        const options = preferOwner ? { preferOwner } : {};
-        const location = settings.idcRegion
-          ? await findIdentityCenterInstance(
-              await orgAsker.inRegion(settings.idcRegion).ssoAdmin(),
-              options,
-            ).then((instance) => (instance ? { region: settings.idcRegion as string, instance } : undefined))
-          : await findIdentityCenterHomeRegion(
-              (region) => orgAsker.inRegion(region).ssoAdmin(),
-              searched,
-              options,
-            );
-        if (location) idcHome = location.instance.homeRegion ?? location.region;
-        return {
-          askedBy,
-          searched,
-          ...(location
-            ? {
-                instance: {
-                  instanceArn: location.instance.instanceArn,
-                  ...(location.instance.identityStoreId
-                    ? { identityStoreId: location.instance.identityStoreId }
-                    : {}),
-                  homeRegion: location.instance.homeRegion ?? location.region,
-                },
-              }
-            : {}),
-        };
-      }).then((f) => {
-        facts.identityCenter = f;
-      }),
-    );
-  }
-  await Promise.all(pending);
-
-  if (management) {
-    const managementStacks: Promise<DoctorStack>[] = [];
-    if (settings.launchRole) {
-      // The StackSet's own stack lives in the hub region of the management account.
-      managementStacks.push(doctorStack(management, 'launchRoleStackSet', settings.stackNames, 'management'));
-    }
-    if (settings.principalType === 'identity-center') {
-      const idcCtx = management.inRegion(idcHome ?? hubCtx.region);
-      managementStacks.push(doctorStack(idcCtx, 'permissionSet', settings.stackNames, 'management'));
-    }
-    facts.stacks.push(...(await Promise.all(managementStacks)));
-  }
-  return facts;
-}
-
-/** Gathers the facts and judges them: what `doctor` prints and what `install` checks before it starts. */
-export async function diagnose(contexts: DoctorContexts, settings: DoctorSettings): Promise<DoctorReport> {
-  return evaluateDoctor(await gatherDoctorFacts(contexts, settings), settings);
 }

@@ -26,7 +26,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsContext } from '../../src/aws/clients.js';
-import { diagnose } from '../../src/aws/installation.js';
+import { diagnose } from '../../src/aws/diagnose.js';
 import {
   type DoctorCheck,
   type DoctorReport,

@@ -3,8 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { type AwsContext, createAwsContext } from '../../aws/clients.js';
 import { deployedSettings } from '../../aws/deployed-settings.js';
+import { diagnose } from '../../aws/diagnose.js';
 import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
-import { diagnose } from '../../aws/installation.js';
 import { describeOrganization } from '../../aws/organization.js';
 import { configToYaml } from '../../core/config.js';
 import { doctorSettings } from '../../core/doctor.js';
