@@ -1,7 +1,7 @@
 // `secnotify doctor`: the checks, their verdicts and the exact remedies, computed from facts that
-// src/aws/installation.ts gathered. Pure: the same facts always give the same report. Each area's checks live
-// in src/core/doctor/*.ts; this file orders them, sums them up and prints them.
-
+// src/aws/diagnose.ts gathered. Pure: the same facts always give the same report. Each area's checks live
+// in src/core/doctor/*.ts (a new check is one function there, given the DoctorScope); this file orders
+// them, sums them up and prints them.
 import { callerCheck, credentialChecks } from './doctor/account.js';
 import { identityCenterCheck } from './doctor/identity-center.js';
 import { launchRoleReachCheck } from './doctor/launch-roles.js';
@@ -58,19 +58,18 @@ export function evaluateDoctor(facts: DoctorFacts, settings: DoctorSettings): Do
     hubIsManagement: org ? org.managementAccountId === hub.accountId : false,
   };
   checks.push(
-    // 2. Who is calling.
+    // 2. Who is calling, and whether the hub Region offers what the stacks need.
     callerCheck(scope),
-    // The hub Region offers what the stacks need.
     hubRegionCheck(scope),
-    // 3-7. The organization: all features, the hub a member, Service Catalog access, delegated admin, StackSets.
+    // 3. The organization: all features, the hub a member, Service Catalog access, delegated admin, StackSets.
     ...organizationChecks(scope),
-    // Who can launch: the accounts the shares reach that the launch-role StackSet does not.
+    // 4. Who can launch: the accounts the shares reach that the launch-role StackSet does not.
     launchRoleReachCheck(scope),
-    // 8. Security Hub in the hub region, and which edition.
+    // 5. Security Hub in the hub region, and which edition.
     ...securityHubChecks(scope),
-    // 9. Identity Center, for the permission-set principal type.
+    // 6. Identity Center, for the permission-set principal type.
     identityCenterCheck(scope),
-    // 10. Stacks left in failed states.
+    // 7. Stacks left in failed states.
     ...(facts.stacks ?? []).map(stackCheck),
   );
   return summarize(checks);
