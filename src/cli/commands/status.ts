@@ -5,10 +5,10 @@ import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { OperationError } from '../../core/errors.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { evaluateStatus } from '../../core/status.js';
+import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/stack-progress.js';
 import { formatStatus } from '../status/report.js';
-import { deployedOptions, openAccounts, readCommandOptions } from '../uninstall/accounts.js';
 
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
   const { io, globals } = ctx;

@@ -4,10 +4,10 @@
 import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { AbortError } from '../../core/errors.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
+import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
 import { type CommandContext, pollIntervalFromEnv } from '../context.js';
 import { colorEnabled } from '../io/paint.js';
 import { runSteps } from '../run-steps.js';
-import { deployedOptions, openAccounts, readCommandOptions } from '../uninstall/accounts.js';
 import { REMOVAL_RUNNERS } from '../uninstall/steps.js';
 
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {

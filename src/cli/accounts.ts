@@ -1,13 +1,13 @@
 // The accounts `status` and `uninstall` look into: the hub (--profile) and, when given, the management
 // account (--management-profile or --management-role-arn), built the way `install` builds them; plus the
 // options that name the stacks (config file < flags) and the settings the deployed stacks carry.
-import { type AwsContext, type CallerIdentity, createAwsContext } from '../../aws/clients.js';
-import { deployedSettings } from '../../aws/deployed-settings.js';
-import { describeOrganization, type OrganizationInfo } from '../../aws/organization.js';
-import { UsageError } from '../../core/errors.js';
-import type { IoHost } from '../../core/io.js';
-import { resolveOptions, type SecnotifyOptions, type SourcedRaw } from '../../core/options.js';
-import { type GlobalOptions, gatherOptions } from '../context.js';
+import { type AwsContext, type CallerIdentity, createAwsContext } from '../aws/clients.js';
+import { deployedSettings } from '../aws/deployed-settings.js';
+import { describeOrganization, type OrganizationInfo } from '../aws/organization.js';
+import { UsageError } from '../core/errors.js';
+import type { IoHost } from '../core/io.js';
+import { resolveOptions, type SecnotifyOptions, type SourcedRaw } from '../core/options.js';
+import { type GlobalOptions, gatherOptions } from './context.js';
 
 export interface Accounts {
   hub: AwsContext;
