@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { CreatePortfolioCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
-import { PORTFOLIO_DISPLAY_NAME } from '../src/core/plan.js';
+import { PORTFOLIO_DISPLAY_NAME } from '../src/core/render/infrastructure.js';
 import { type MotoAccount, motoOrganization, putLaunchRole } from '../test/support/aws.js';
 import { startAwsProxy } from '../test/support/aws-proxy.js';
 import { BIN } from '../test/support/cli.js';

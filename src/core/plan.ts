@@ -3,9 +3,6 @@
 import { UsageError } from './errors.js';
 import type { SecnotifyOptions } from './options.js';
 
-/** The portfolio's display name: how install, status and uninstall find it when outputs are missing. */
-export const PORTFOLIO_DISPLAY_NAME = 'Subscribe to AWS Security Hub notifications';
-
 export const STEP_IDS = [
   'org-setup',
   'launch-roles',

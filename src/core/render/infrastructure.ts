@@ -54,6 +54,8 @@ export interface RenderContext {
 export const LAUNCH_ROLE_NAME = 'SecurityHubNotificationsServiceCatalogLaunchRole';
 export const PERMISSIONS_BOUNDARY_NAME = 'SecurityHubNotificationsServiceCatalogPermissionBoundary';
 export const LAUNCH_ROLE_STACKSET_NAME = 'Security-Hub-Notifications-Product-IAM-Roles';
+/** The portfolio's DisplayName in templates/portfolio.yaml: how it is found when the stack output is missing. */
+export const PORTFOLIO_DISPLAY_NAME = 'Subscribe to AWS Security Hub notifications';
 
 /** Where the StackSet source expects the rendered launch-role template. */
 const TEMPLATE_BODY_MARKER = 'secnotify:render:launch-role';

@@ -18,7 +18,7 @@ import { withSettings } from '../../core/render/settings.js';
 import type { RolloutSummary } from '../../core/stack-instances.js';
 import type { AccountRole, StepDone, StepRun } from '../engine.js';
 
-export { PORTFOLIO_DISPLAY_NAME } from '../../core/plan.js';
+export { PORTFOLIO_DISPLAY_NAME } from '../../core/render/infrastructure.js';
 
 /** Options after the OU names were looked up: every share target is an ID, by type. */
 export interface ResolvedOptions extends Omit<SecnotifyOptions, 'share'> {

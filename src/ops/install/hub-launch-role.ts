@@ -8,6 +8,7 @@
 // a second copy of the role would make the StackSet's instance in the hub fail.
 import { accountAncestors, type RoleLookup } from '../../aws/iam-roles.js';
 import { AbortError, OperationError } from '../../core/errors.js';
+import { LAUNCH_ROLE_NAME } from '../../core/render/infrastructure.js';
 import {
   deploy,
   describeDeploy,
@@ -18,7 +19,7 @@ import {
   type StackReport,
 } from './context.js';
 
-export const LAUNCH_ROLE_NAME = 'SecurityHubNotificationsServiceCatalogLaunchRole';
+export { LAUNCH_ROLE_NAME };
 
 /** The launch-role StackSet when it runs in this invocation: settles true when its stack deployed. */
 export interface StackSetInFlight {

@@ -1,7 +1,7 @@
 // Before any change: the doctor's checks (a blocking failure stops here, warnings are shown), the warning
 // about a permission set its own principals do not include, and the Identity Center home region.
 import type { AwsContext, CallerIdentity } from '../../aws/clients.js';
-import { diagnose } from '../../aws/doctor-facts.js';
+import { diagnose } from '../../aws/diagnose.js';
 import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
 import { doctorSettings } from '../../core/doctor.js';
 import { OperationError } from '../../core/errors.js';
