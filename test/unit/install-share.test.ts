@@ -1,5 +1,12 @@
 // The install share step against a scripted Service Catalog: what moto cannot do (organization shares are
 // asynchronous; DescribePortfolioShareStatus; ShareErrors per account).
+
+import {
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import {
   CreatePortfolioShareCommand,
   DescribePortfolioShareStatusCommand,
@@ -16,8 +23,9 @@ import type { ResolvedOptions } from '../../src/ops/install/context.js';
 import { share } from '../../src/ops/install/share.js';
 
 const sc = mockClient(ServiceCatalogClient);
+const org = mockClient(OrganizationsClient);
 
-function run(shareWith: string, messages: IoMessage[]) {
+function run(shareWith: string, messages: IoMessage[], management?: AwsContext) {
   const client = new ServiceCatalogClient({ region: 'eu-west-1' });
   const hub = { region: 'eu-west-1', serviceCatalog: async () => client } as unknown as AwsContext;
   const io = {
@@ -31,8 +39,13 @@ function run(shareWith: string, messages: IoMessage[]) {
   } as unknown as IoHost;
   return share(
     {
-      options: resolveOptions({ values: { share: shareWith }, sources: {} }) as ResolvedOptions,
+      options: resolveOptions({
+        values: { share: shareWith, principalType: 'iam-role', principals: 'WorkloadAdmin' },
+        sources: {},
+      }) as ResolvedOptions,
       hub,
+      hubCaller: { accountId: '222222222222', arn: 'arn:aws:iam::222222222222:role/x', partition: 'aws' },
+      ...(management ? { management } : {}),
       organization: { id: 'o-abcdefghij', arn: '', managementAccountId: '111111111111', featureSet: 'ALL' },
       dryRun: false,
       pollIntervalMs: 1,
@@ -84,5 +97,35 @@ describe('install share step', () => {
     expect(reported).toEqual([
       'Share with OU ou-ab12-abcdefgh: Account is suspended (accounts 444444444444)',
     ]);
+  });
+
+  it('an account share prints what the recipient must run; shares reaching the management account are named', async () => {
+    sc.on(CreatePortfolioShareCommand).resolves({});
+    org.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-ab12', Arn: '', Name: 'Root' }] });
+    org.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
+    org.on(ListAccountsForParentCommand).resolves({
+      Accounts: [
+        { Id: '111111111111', Name: 'management' },
+        { Id: '333333333333', Name: 'workload' },
+      ],
+    });
+    const orgClient = new OrganizationsClient({ region: 'eu-west-1' });
+    const management = { region: 'eu-west-1', organizations: async () => orgClient } as unknown as AwsContext;
+    const messages: IoMessage[] = [];
+    const outcome = await run('333333333333,111111111111', messages, management);
+    const recipient = messages.find(
+      (m) => m.code === 'SN_ACCOUNT_SHARE_RECIPIENT' && m.text.includes('333333333333'),
+    );
+    expect(recipient?.text).toContain(
+      'aws servicecatalog accept-portfolio-share --portfolio-id port-abc123 --portfolio-share-type IMPORTED --region eu-west-1',
+    );
+    expect(recipient?.text).toContain('--principal-arn arn:aws:iam:::role/WorkloadAdmin --region eu-west-1');
+    expect(outcome.output?.withoutLaunchRole).toEqual([
+      { accountId: '111111111111', name: 'management', reason: 'management-account' },
+    ]);
+    expect(messages.find((m) => m.code === 'SN_SHARED_WITHOUT_LAUNCH_ROLE')?.text).toContain(
+      '111111111111 (management): the management account',
+    );
+    org.restore();
   });
 });

@@ -52,6 +52,12 @@ export function installResult(
     productVersion: portfolio?.productVersion,
     productTemplateUrl: outputs.templates?.productTemplateUrl,
     ...(rollout ? { stackInstances: { failed: rollout.failed, skipped: rollout.skipped } } : {}),
+    ...(outputs.share
+      ? {
+          accountShareRecipients: outputs.share.recipients,
+          accountsWithoutLaunchRole: outputs.share.withoutLaunchRole,
+        }
+      : {}),
     shares: shares.map((s) => ({ target: shareTargetText(s.target), outcome: s.outcome, errors: s.errors })),
     timing: {
       wallMs: run.wallMs,

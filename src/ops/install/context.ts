@@ -2,11 +2,14 @@
 // organization), the presentation the command supplies (change tables, stack progress), and the stack
 // deploy with its change-set confirmation. Steps take the slice of this they use and return their outputs.
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { ShareResult } from '../../aws/catalog.js';
 import type { AwsContext, CallerIdentity } from '../../aws/clients.js';
 import type { OrganizationInfo } from '../../aws/organization.js';
 import { type DeployResult, deployStack, type ResourceChange, type StackEvent } from '../../aws/stacks.js';
+import type { RecipientInstructions } from '../../core/account-shares.js';
 import { OperationError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
+import type { AccountWithoutLaunchRole } from '../../core/launch-coverage.js';
 import type { ResolvedShareTarget, SecnotifyOptions } from '../../core/options.js';
 import type { StepId } from '../../core/plan.js';
 import {
@@ -77,7 +80,11 @@ export interface PortfolioOutput extends StacksOutput {
 }
 
 export interface ShareOutput extends StacksOutput {
-  shares: import('../../aws/catalog.js').ShareResult[];
+  shares: ShareResult[];
+  /** What each account-share recipient must run (account shares carry no principals). */
+  recipients: RecipientInstructions[];
+  /** Accounts the shares reach that have no launch role. */
+  withoutLaunchRole: AccountWithoutLaunchRole[];
 }
 
 export interface LaunchRolesOutput extends StacksOutput {

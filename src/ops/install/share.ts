@@ -1,9 +1,34 @@
 // The portfolio shares from the hub (delegated administrator): organization, OUs, accounts.
 import { type ShareResult, sharePortfolio } from '../../aws/catalog.js';
+import { readOrganizationTree } from '../../aws/organization-tree.js';
+import { recipientCommands } from '../../core/account-shares.js';
 import { OperationError } from '../../core/errors.js';
+import {
+  type AccountWithoutLaunchRole,
+  accountsWithoutLaunchRole,
+  describeAccountsWithoutLaunchRole,
+} from '../../core/launch-coverage.js';
 import { type ResolvedShareTarget, shareTargetText } from '../../core/options.js';
+import { principalArnPatterns } from '../../core/principals.js';
 import type { InstallContext, InstallDone, InstallRun, PortfolioOutput } from './context.js';
 import { deployedPortfolioIds } from './portfolio.js';
+
+/**
+ * The accounts the shares reach that will have no launch role (the management account at least, accounts
+ * outside the StackSet targets); needs the management account to read the organization.
+ */
+async function accountsWithoutLaunchRoleOf(
+  ctx: Pick<InstallContext, 'options' | 'management' | 'organization'>,
+): Promise<AccountWithoutLaunchRole[]> {
+  if (!ctx.options.launchRole || !ctx.management || !ctx.organization) return [];
+  const tree = await readOrganizationTree(await ctx.management.organizations());
+  return accountsWithoutLaunchRole({
+    shareTargets: ctx.options.share,
+    stacksetTargets: ctx.options.stacksetTargets.map((t) => (t === 'root' ? tree.rootId : t)),
+    tree,
+    managementAccountId: ctx.organization.managementAccountId,
+  });
+}
 
 const targetName = (target: ResolvedShareTarget, organizationId: string | undefined) =>
   target.kind === 'organization'
@@ -11,7 +36,17 @@ const targetName = (target: ResolvedShareTarget, organizationId: string | undefi
     : `${target.kind === 'ou' ? 'OU' : 'account'} ${target.id}`;
 
 export async function share(
-  ctx: Pick<InstallContext, 'options' | 'hub' | 'organization' | 'dryRun' | 'pollIntervalMs'>,
+  ctx: Pick<
+    InstallContext,
+    | 'options'
+    | 'hub'
+    | 'hubCaller'
+    | 'management'
+    | 'organization'
+    | 'idcHomeRegion'
+    | 'dryRun'
+    | 'pollIntervalMs'
+  >,
   run: Pick<InstallRun, 'io' | 'signal'> & { portfolio?: PortfolioOutput },
 ): Promise<InstallDone<'share'>> {
   const portfolioId = run.portfolio?.portfolioId ?? (await deployedPortfolioIds(ctx)).portfolioId;
@@ -25,7 +60,7 @@ export async function share(
     return {
       outcome: 'dry-run',
       detail: `would share portfolio ${portfolioId} with ${targets.map((t) => (t.kind === 'organization' ? 'the organization' : shareTargetText(t))).join(', ')}`,
-      output: { stacks: [], shares: [] },
+      output: { stacks: [], shares: [], recipients: [], withoutLaunchRole: [] },
     };
   }
   const sc = await ctx.hub.serviceCatalog();
@@ -62,10 +97,45 @@ export async function share(
       hint: 'Fix the cause named above, then run the same command again; shares that succeeded are kept.',
     });
   }
+  const recipients = targets.flatMap((t) =>
+    t.kind === 'account'
+      ? [
+          recipientCommands({
+            accountId: t.id,
+            portfolioId,
+            hubRegion: ctx.hub.region,
+            principalPatterns: principalArnPatterns(ctx.options, ctx.idcHomeRegion, ctx.hubCaller.partition),
+          }),
+        ]
+      : [],
+  );
+  for (const r of recipients) {
+    run.io.notify({
+      level: 'info',
+      code: 'SN_ACCOUNT_SHARE_RECIPIENT',
+      text: [
+        `Account ${r.accountId} must accept the share and grant its own principals (account shares carry no principals), in that account:`,
+        ...r.steps.map((step) => `  ${step.command}`),
+        `  or: ${r.consolePath}`,
+      ].join('\n'),
+    });
+  }
+  const withoutRole = await accountsWithoutLaunchRoleOf(ctx);
+  if (withoutRole.length > 0) {
+    run.io.notify({
+      level: 'warn',
+      code: 'SN_SHARED_WITHOUT_LAUNCH_ROLE',
+      text: `The shares reach accounts that have no launch role, where launching the product fails:\n${describeAccountsWithoutLaunchRole(
+        withoutRole,
+      )
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    });
+  }
   const changed = shares.some((r) => r.outcome === 'created' || r.outcome === 'updated');
   return {
     outcome: changed ? 'done' : 'no-changes',
     detail: lines.join('; '),
-    output: { stacks: [], shares },
+    output: { stacks: [], shares, recipients, withoutLaunchRole: withoutRole },
   };
 }
