@@ -78,6 +78,14 @@ const proxy = await startAwsProxy(moto.endpoint, {
     if (call.service === 'servicecatalog' && call.action === 'GetAWSOrganizationsAccessStatus') {
       return { status: 200, contentType: 'application/x-amz-json-1.1', body: '{"AccessStatus":"ENABLED"}' };
     }
+    if (call.service === 'servicecatalog' && call.action === 'ListProvisioningArtifacts') {
+      // The product exists only as the portfolio stack's output here (moto skips it): no other versions.
+      return {
+        status: 200,
+        contentType: 'application/x-amz-json-1.1',
+        body: '{"ProvisioningArtifactDetails":[]}',
+      };
+    }
     if (call.service === 'cloudformation' && call.action === 'DescribeOrganizationsAccess') {
       return {
         status: 200,
