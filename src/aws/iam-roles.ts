@@ -33,7 +33,7 @@ class NodeSha256 {
   }
 }
 
-/** IAM's endpoint and signing region per partition (AWS General Reference, "AWS Identity and Access Management endpoints"). */
+/** IAM's endpoint and signing region per partition (https://docs.aws.amazon.com/general/latest/gr/iam-service.html). */
 export function iamEndpoint(partition: string): { url: string; region: string } {
   if (partition === 'aws-us-gov') return { url: 'https://iam.us-gov.amazonaws.com', region: 'us-gov-west-1' };
   if (partition === 'aws-cn') return { url: 'https://iam.cn-north-1.amazonaws.com.cn', region: 'cn-north-1' };
