@@ -2,6 +2,7 @@
 // last update, and what looks wrong. A table on a terminal, one JSON document with --json. Exit 0 whatever
 // is installed; exit 1 only when a part could not be looked at.
 import { OperationError } from '../../core/errors.js';
+import { MSG } from '../../core/messages.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/stack-progress.js';
@@ -25,7 +26,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     } catch (error) {
       io.notify({
         level: 'warn',
-        code: 'SN_STATUS_NO_RENDER',
+        code: MSG.STATUS_NO_RENDER.code,
         text: `Cannot render the product template to compare versions: ${error instanceof Error ? error.message : String(error)}`,
       });
     }

@@ -29,6 +29,7 @@ import {
 } from '../../aws/stacks.js';
 import { OperationError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
+import { MSG, REQ } from '../../core/messages.js';
 import { type SecnotifyOptions, shareTargetText } from '../../core/options.js';
 import type { PlannedStep, StepId } from '../../core/plan.js';
 import {
@@ -117,7 +118,7 @@ async function deploy(
   account: 'hub' | 'management',
 ): Promise<DeployResult> {
   const printer = createStackProgress({
-    write: (line: string) => s.io.notify({ level: 'info', code: 'SN_STACK_PROGRESS', text: line }),
+    write: (line: string) => s.io.notify({ level: 'info', code: MSG.STACK_PROGRESS.code, text: line }),
     isTty: s.io.interactive,
     color: s.color,
   });
@@ -139,12 +140,12 @@ async function deploy(
         confirm: async (changes: ResourceChange[]) => {
           s.io.notify({
             level: 'info',
-            code: 'SN_CHANGE_SET',
+            code: MSG.CHANGE_SET.code,
             text: `Changes to ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(changes, { color: s.color })}`,
           });
           return s.io.requestResponse({
             kind: 'confirm',
-            code: 'SN_CONFIRM_CHANGE_SET',
+            code: REQ.CONFIRM_CHANGE_SET.code,
             message: `Deploy these changes to ${stack.stackName}?`,
             defaultResponse: true,
             flag: '--yes',
@@ -155,7 +156,7 @@ async function deploy(
     if (result.outcome === 'dry-run') {
       s.io.notify({
         level: 'info',
-        code: 'SN_CHANGE_SET',
+        code: MSG.CHANGE_SET.code,
         text: `Would change ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(result.changes, { color: s.color })}`,
       });
     }
@@ -378,7 +379,7 @@ async function share(s: InstallState, step: PlannedStep): Promise<StepOutcome> {
       onStatus: (status) =>
         s.io.notify({
           level: 'debug',
-          code: 'SN_SHARE_STATUS',
+          code: MSG.SHARE_STATUS.code,
           text: `share ${shareTargetText(target)}: ${status}`,
         }),
     });
@@ -392,7 +393,7 @@ async function share(s: InstallState, step: PlannedStep): Promise<StepOutcome> {
       failed += 1;
       s.io.notify({
         level: 'error',
-        code: 'SN_SHARE_ERROR',
+        code: MSG.SHARE_ERROR.code,
         text: `Share with ${name}: ${e.message}${e.accounts.length ? ` (accounts ${e.accounts.join(', ')})` : ''}`,
       });
     }

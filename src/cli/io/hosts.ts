@@ -3,6 +3,7 @@
 
 import { UsageError } from '../../core/errors.js';
 import type { Activity, IoHost, IoMessage, IoRequest, IoResponse } from '../../core/io.js';
+import { MSG } from '../../core/messages.js';
 import { createPainter, type Painter } from './paint.js';
 
 export interface HostSettings {
@@ -26,10 +27,12 @@ abstract class BaseHost implements IoHost {
   protected readonly err: NodeJS.WritableStream;
   protected readonly paint: Painter;
   abstract readonly interactive: boolean;
+  readonly color: boolean;
 
   constructor(protected readonly settings: HostSettings) {
     this.out = settings.stdout ?? process.stdout;
     this.err = settings.stderr ?? process.stderr;
+    this.color = settings.color;
     this.paint = createPainter(settings.color);
   }
 
@@ -40,11 +43,12 @@ abstract class BaseHost implements IoHost {
 
   async requestResponse<R extends IoRequest>(request: R): Promise<IoResponse<R>> {
     if (this.settings.yes) {
-      this.notify({
-        level: 'info',
-        code: `${request.code}_AUTO`,
-        text: `${request.message} ${describeDefault(request)} (auto-confirmed)`,
-      });
+      this.notify(
+        MSG.AUTO_CONFIRMED.msg(`${request.message} ${describeDefault(request)} (auto-confirmed)`, {
+          request: request.code,
+          response: request.defaultResponse,
+        }),
+      );
       return request.defaultResponse;
     }
     const flag = request.flag ?? '--yes';
@@ -55,14 +59,11 @@ abstract class BaseHost implements IoHost {
   }
 
   activity(text: string): Activity {
-    this.notify({ level: 'info', code: 'SN_ACTIVITY', text });
-    const done = (level: 'success' | 'error', t?: string) => {
-      if (t) this.notify({ level, code: 'SN_ACTIVITY_END', text: t });
-    };
+    this.notify(MSG.ACTIVITY.msg(text));
     return {
       update: () => {},
-      succeed: (t) => done('success', t),
-      fail: (t) => done('error', t),
+      succeed: (t) => t && this.notify(MSG.ACTIVITY_DONE.msg(t)),
+      fail: (t) => t && this.notify(MSG.ACTIVITY_FAILED.msg(t)),
       stop: () => {},
     };
   }

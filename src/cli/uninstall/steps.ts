@@ -25,6 +25,7 @@ import {
 } from '../../aws/stacksets.js';
 import { DeploymentError, OperationError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
+import { MSG } from '../../core/messages.js';
 import {
   type BucketFact,
   describeShare,
@@ -72,7 +73,7 @@ export const DEFAULT_MAX_DELETE_ATTEMPTS = 3;
 
 function progress(s: UninstallState) {
   return createStackProgress({
-    write: (line: string) => s.io.notify({ level: 'info', code: 'SN_STACK_PROGRESS', text: line }),
+    write: (line: string) => s.io.notify({ level: 'info', code: MSG.STACK_PROGRESS.code, text: line }),
     isTty: s.io.interactive,
     color: s.color,
   });
@@ -123,7 +124,7 @@ async function shares(s: UninstallState, step: RemovalStep): Promise<RemovalOutc
       onStatus: (status) =>
         s.io.notify({
           level: 'debug',
-          code: 'SN_UNSHARE_STATUS',
+          code: MSG.UNSHARE_STATUS.code,
           text: `removing share with ${describeShare(share)}: ${status}`,
         }),
     });
@@ -181,7 +182,7 @@ async function emptyBuckets(s: UninstallState): Promise<{ name: string; result: 
   if (product && (await stopServerAccessLogging(s3, product.name))) {
     s.io.notify({
       level: 'info',
-      code: 'SN_LOGGING_STOPPED',
+      code: MSG.LOGGING_STOPPED.code,
       text: `Stopped server access logging of bucket ${product.name}.`,
     });
   }
@@ -193,7 +194,7 @@ async function emptyBuckets(s: UninstallState): Promise<{ name: string; result: 
       onProgress: (n) =>
         s.io.notify({
           level: 'debug',
-          code: 'SN_BUCKET_PROGRESS',
+          code: MSG.BUCKET_PROGRESS.code,
           text: `bucket ${bucket.name}: ${n} deleted`,
         }),
     });
@@ -269,7 +270,7 @@ async function bucketStack(s: UninstallState, step: RemovalStep): Promise<Remova
       }
       s.io.notify({
         level: 'warn',
-        code: 'SN_BUCKET_NOT_EMPTY_RETRY',
+        code: MSG.BUCKET_NOT_EMPTY_RETRY.code,
         text: `Stack ${name}: a bucket was not empty (late access-log objects); emptying again and retrying (attempt ${attempt + 1} of ${attempts}).`,
       });
       await emptyBuckets(s);
@@ -324,7 +325,7 @@ async function launchRoles(s: UninstallState, step: RemovalStep): Promise<Remova
       onPoll: (remaining) =>
         s.io.notify({
           level: 'debug',
-          code: 'SN_STACKSET_INSTANCES',
+          code: MSG.STACKSET_INSTANCES.code,
           text: `StackSet ${stackSet.name}: ${remaining} stack instance(s) left`,
         }),
     });
@@ -352,7 +353,7 @@ async function orgSetup(s: UninstallState, step: RemovalStep): Promise<RemovalOu
   if (typeof access === 'object') {
     s.io.notify({
       level: 'warn',
-      code: 'SN_ORG_ACCESS_IN_USE',
+      code: MSG.ORG_ACCESS_IN_USE.code,
       text: `Service Catalog's AWS Organizations access stays on: ${access.inUse}`,
     });
     done.push('Service Catalog organization access left on (still in use)');
