@@ -1,6 +1,7 @@
 // `secnotify doctor`: the checks, their verdicts and the exact remedies, computed from facts that
 // src/aws/doctor-facts.ts gathered. Pure: the same facts always give the same report.
 import type { PrincipalType, StackNames } from './options.js';
+import { isInProgress } from './stack-status.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -597,8 +598,6 @@ function identityCenterCheck(
   });
 }
 
-const IN_PROGRESS = /_IN_PROGRESS$/;
-
 /** CloudFormation stack status → verdict and remedy, from what `install` can and cannot get past. */
 function stackCheck(stack: StackFact): DoctorCheck {
   const id = `stack:${stack.role}`;
@@ -659,7 +658,7 @@ function stackCheck(stack: StackFact): DoctorCheck {
         blocking: true,
       });
     default:
-      if (IN_PROGRESS.test(status)) {
+      if (isInProgress(status)) {
         return check({
           id,
           title,

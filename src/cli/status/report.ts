@@ -8,6 +8,7 @@ import {
   type Looked,
   type StackFact,
 } from '../../core/removal.js';
+import { isFailed, isInProgress } from '../../core/stack-status.js';
 
 export type PartId =
   | 'org-setup'
@@ -69,8 +70,7 @@ const TITLES: Record<PartId, string> = {
 
 /** A finished operation that failed or was rolled back; in-progress states are not failures (yet). */
 export function isFailedStackStatus(status: string): boolean {
-  if (status.endsWith('_IN_PROGRESS')) return false;
-  return status.endsWith('_FAILED') || status.includes('ROLLBACK');
+  return isFailed(status);
 }
 
 const HASH_OF_URL = /products\/security-notifications-([0-9a-f]{16})\.yaml$/;
@@ -81,7 +81,7 @@ function stackProblems(stack: StackFact): string[] {
       `stack ${stack.stackName} is ${stack.status}${stack.statusReason ? `: ${stack.statusReason}` : ''}`,
     ];
   }
-  if (stack.status.endsWith('_IN_PROGRESS')) {
+  if (isInProgress(stack.status)) {
     return [`stack ${stack.stackName} is busy (${stack.status}); look again when it settles`];
   }
   return [];
