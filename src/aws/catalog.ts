@@ -14,9 +14,10 @@ import {
   type ShareError,
   UpdatePortfolioShareCommand,
 } from '@aws-sdk/client-service-catalog';
-import { OperationError } from '../core/errors.js';
+import { AbortError, OperationError } from '../core/errors.js';
 import type { ResolvedShareTarget as ShareTarget } from '../core/options.js';
 import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
+import { formatElapsed, type PollProgress, poll } from './poll.js';
 
 export type PortfolioShareType = DescribePortfolioShareType;
 
@@ -60,6 +61,8 @@ export interface ShareWaitOptions {
   timeoutMs?: number;
   /** Called with each status seen while waiting (NOT_STARTED, IN_PROGRESS, …). */
   onStatus?: (status: string) => void;
+  /** Called after each check that did not finish the wait, with the elapsed time. */
+  onProgress?: (progress: PollProgress) => void;
   signal?: AbortSignal;
 }
 
@@ -92,24 +95,6 @@ function shareTypeOf(target: ShareTarget): PortfolioShareType {
   return 'ACCOUNT';
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 function toFailures(errors: ShareError[] | undefined): ShareFailure[] {
   return (errors ?? []).map((e) => ({
     accounts: e.Accounts ?? [],
@@ -133,34 +118,49 @@ export async function waitForPortfolioShare(
   token: string,
   options: ShareWaitOptions = {},
 ): Promise<ShareOperationStatus> {
-  const interval = options.pollIntervalMs ?? DEFAULT_POLL_MS;
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  for (;;) {
-    let out: Awaited<ReturnType<typeof describeStatus>>;
-    try {
-      out = await describeStatus(sc, token, options.signal);
-    } catch (error) {
-      throw awsFailure(error, 'servicecatalog:DescribePortfolioShareStatus');
-    }
-    const status = out.Status ?? 'NOT_STARTED';
-    options.onStatus?.(status);
-    if (status === 'COMPLETED' || status === 'COMPLETED_WITH_ERRORS' || status === 'ERROR') {
-      return {
-        status,
-        successfulShares: out.ShareDetails?.SuccessfulShares ?? [],
-        errors: toFailures(out.ShareDetails?.ShareErrors),
-      };
-    }
-    if (Date.now() >= deadline) {
-      throw new OperationError(
-        `The portfolio share operation ${token} is still ${status}; stopped waiting for it.`,
-        {
-          hint: `It continues in AWS: check it with \`aws servicecatalog describe-portfolio-share-status --portfolio-share-token ${token}\`, then re-run.`,
-        },
-      );
-    }
-    await sleep(interval, options.signal);
-  }
+  return poll<ShareOperationStatus>(
+    async (signal) => {
+      let out: Awaited<ReturnType<typeof describeStatus>>;
+      try {
+        out = await describeStatus(sc, token, signal);
+      } catch (error) {
+        if (signal?.aborted) throw error; // poll turns it into the AbortError
+        throw awsFailure(error, 'servicecatalog:DescribePortfolioShareStatus');
+      }
+      const status = out.Status ?? 'NOT_STARTED';
+      options.onStatus?.(status);
+      if (status === 'COMPLETED' || status === 'COMPLETED_WITH_ERRORS' || status === 'ERROR') {
+        return {
+          done: true,
+          value: {
+            status,
+            successfulShares: out.ShareDetails?.SuccessfulShares ?? [],
+            errors: toFailures(out.ShareDetails?.ShareErrors),
+          },
+        };
+      }
+      return { done: false, state: status };
+    },
+    {
+      description: `the portfolio share operation ${token}`,
+      intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_MS,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      abortError: () =>
+        new AbortError(
+          `Interrupted while waiting for the portfolio share operation ${token}; it goes on in AWS.`,
+          { hint: 'Run the same command again: it finds the share and waits for it.' },
+        ),
+      timeoutError: (last) =>
+        new OperationError(
+          `The portfolio share operation ${token} is still ${last.state ?? 'NOT_STARTED'}; stopped waiting for it after ${formatElapsed(last.elapsedMs)}.`,
+          {
+            hint: `It continues in AWS: check it with \`aws servicecatalog describe-portfolio-share-status --portfolio-share-token ${token}\`, then re-run.`,
+          },
+        ),
+    },
+  );
 }
 
 function describeStatus(sc: ServiceCatalogClient, token: string, signal?: AbortSignal) {
