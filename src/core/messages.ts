@@ -10,7 +10,7 @@ export interface MessageSpec<C extends string = string, T = undefined> {
   readonly level: MessageLevel;
   readonly description: string;
   /** Builds the message; `data` is typed by the declaration. */
-  msg(text: string, ...data: T extends undefined ? [] : [T]): TypedMessage<C, T>;
+  msg(text: string, ...data: [T] extends [undefined] ? [] : [T]): TypedMessage<C, T>;
 }
 
 export interface TypedMessage<C extends string = string, T = unknown> {
@@ -103,7 +103,6 @@ export const MSG = {
     code: 'SN_STACK_REVIEW_DISCARDED',
     description: 'A stack that held only an unexecuted change set was removed.',
   }),
-  STACK_PROGRESS: make.info()({ code: 'SN_STACK_PROGRESS', description: 'A rendered stack progress line.' }),
   CHANGE_SET: make.info()({ code: 'SN_CHANGE_SET', description: 'The change-set preview table.' }),
 
   // Steps

@@ -42,8 +42,17 @@ export class TestIoHost implements IoHost {
     return this;
   }
 
+  private readonly listeners: ((message: IoMessage) => void)[] = [];
+
+  /** Calls `listener` with each message as it is notified (e.g. to abort at a given moment). */
+  onMessage(listener: (message: IoMessage) => void): this {
+    this.listeners.push(listener);
+    return this;
+  }
+
   notify(message: IoMessage): void {
     this.messages.push(message);
+    for (const listener of this.listeners) listener(message);
   }
 
   async requestResponse<R extends IoRequest>(request: R): Promise<IoResponse<R>> {

@@ -39,7 +39,7 @@ import {
 } from '../../core/render/infrastructure.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { withSettings } from '../../core/render/settings.js';
-import { createStackProgress, formatChangeTable } from '../io/stack-progress.js';
+import { formatChangeTable } from '../io/stack-progress.js';
 
 export const PORTFOLIO_DISPLAY_NAME = 'Subscribe to AWS Security Hub notifications';
 
@@ -117,61 +117,52 @@ async function deploy(
   stack: RenderedStack,
   account: 'hub' | 'management',
 ): Promise<DeployResult> {
-  const printer = createStackProgress({
-    write: (line: string) => s.io.notify({ level: 'info', code: MSG.STACK_PROGRESS.code, text: line }),
-    isTty: s.io.interactive,
-    color: s.color,
-  });
-  try {
-    const result = await deployStack(
-      cfn,
-      {
-        stackName: stack.stackName,
-        templateBody: stack.body,
-        parameters: stack.parameters,
-        capabilities: stack.capabilities,
-        tags: { 'secnotify:stack': stack.id },
-      },
-      {
-        signal: s.signal,
-        dryRun: s.dryRun,
-        pollIntervalMs: s.pollIntervalMs,
-        onEvent: (e) => printer.onEvent(e),
-        confirm: async (changes: ResourceChange[]) => {
-          s.io.notify({
-            level: 'info',
-            code: MSG.CHANGE_SET.code,
-            text: `Changes to ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(changes, { color: s.color })}`,
-          });
-          return s.io.requestResponse({
-            kind: 'confirm',
-            code: REQ.CONFIRM_CHANGE_SET.code,
-            message: `Deploy these changes to ${stack.stackName}?`,
-            defaultResponse: true,
-            flag: '--yes',
-          });
-        },
-      },
-    );
-    if (result.outcome === 'dry-run') {
-      s.io.notify({
-        level: 'info',
-        code: MSG.CHANGE_SET.code,
-        text: `Would change ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(result.changes, { color: s.color })}`,
-      });
-    }
-    s.stacks.push({
+  const result = await deployStack(
+    cfn,
+    {
       stackName: stack.stackName,
-      account,
-      region: stack.region,
-      outcome: result.outcome,
-      status: result.status,
-      outputs: result.outputs,
+      templateBody: stack.body,
+      parameters: stack.parameters,
+      capabilities: stack.capabilities,
+      tags: { 'secnotify:stack': stack.id },
+    },
+    {
+      signal: s.signal,
+      dryRun: s.dryRun,
+      pollIntervalMs: s.pollIntervalMs,
+      io: s.io,
+      confirm: async (changes: ResourceChange[]) => {
+        s.io.notify({
+          level: 'info',
+          code: MSG.CHANGE_SET.code,
+          text: `Changes to ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(changes, { color: s.color })}`,
+        });
+        return s.io.requestResponse({
+          kind: 'confirm',
+          code: REQ.CONFIRM_CHANGE_SET.code,
+          message: `Deploy these changes to ${stack.stackName}?`,
+          defaultResponse: true,
+          flag: '--yes',
+        });
+      },
+    },
+  );
+  if (result.outcome === 'dry-run') {
+    s.io.notify({
+      level: 'info',
+      code: MSG.CHANGE_SET.code,
+      text: `Would change ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(result.changes, { color: s.color })}`,
     });
-    return result;
-  } finally {
-    printer.finish();
   }
+  s.stacks.push({
+    stackName: stack.stackName,
+    account,
+    region: stack.region,
+    outcome: result.outcome,
+    status: result.status,
+    outputs: result.outputs,
+  });
+  return result;
 }
 
 const outcomeOf = (r: DeployResult): StepOutcome['outcome'] =>

@@ -1,10 +1,14 @@
-// The IO hosts: interactive (TTY: colour, spinners, prompts), plain (CI and pipes: one line per message,
-// never a prompt) and JSON (everything human on stderr, one result document on stdout).
+// The IO hosts: interactive (TTY: colour, one spinner implementation for activities and the live stack
+// view, prompts), plain (CI and pipes: one line per message, prefixed with its step, never a prompt) and JSON
+// (one JSON line per message on stderr, one result document on stdout). The host owns the stack-activity
+// printer and decides colour once.
 
 import { UsageError } from '../../core/errors.js';
 import type { Activity, IoHost, IoMessage, IoRequest, IoResponse } from '../../core/io.js';
-import { MSG } from '../../core/messages.js';
+import { isMessage, MSG } from '../../core/messages.js';
+import type { StackEvent } from '../../core/stack-activity.js';
 import { createPainter, type Painter } from './paint.js';
+import { createLinePrinter, createLivePrinter, type StackActivityPrinter } from './stack-progress.js';
 
 export interface HostSettings {
   json: boolean;
@@ -36,9 +40,30 @@ abstract class BaseHost implements IoHost {
     this.paint = createPainter(settings.color);
   }
 
+  private printer: StackActivityPrinter | undefined;
+
+  /** The stack-activity printer this host draws with; created on first use. */
+  protected createPrinter(): StackActivityPrinter {
+    return createLinePrinter({ write: (line) => this.writeLine(line), color: this.color });
+  }
+
+  protected writeLine(line: string): void {
+    this.err.write(`${line}\n`);
+  }
+
   notify(message: IoMessage): void {
     if (message.level === 'debug' && !this.settings.debug) return;
-    this.err.write(`${this.paint.message(message.level, message.text)}\n`);
+    if (isMessage(message, MSG.STACK_ACTIVITY)) {
+      this.printer ??= this.createPrinter();
+      this.printer.onEvent(message.data as StackEvent);
+      return;
+    }
+    this.writeLine(stepPrefix(message) + this.paint.message(message.level, message.text));
+  }
+
+  /** Removes a live view that is still drawn (the entry calls it before printing an error). */
+  close(): void {
+    this.printer?.finish();
   }
 
   async requestResponse<R extends IoRequest>(request: R): Promise<IoResponse<R>> {
@@ -73,6 +98,12 @@ abstract class BaseHost implements IoHost {
   }
 }
 
+/** `[step] ` for messages scoped to a step (steps may run side by side). */
+function stepPrefix(message: IoMessage): string {
+  const data = message.data as { step?: unknown } | undefined;
+  return typeof data?.step === 'string' ? `[${data.step}] ` : '';
+}
+
 function describeDefault(request: IoRequest): string {
   if (request.kind === 'confirm') return request.defaultResponse ? 'yes' : 'no';
   return JSON.stringify(request.defaultResponse);
@@ -85,6 +116,12 @@ export class PlainIoHost extends BaseHost {
 export class JsonIoHost extends BaseHost {
   readonly interactive = false;
   private printed = false;
+
+  /** One JSON line per message on stderr: code, level, text and the typed payload. */
+  override notify(message: IoMessage): void {
+    if (message.level === 'debug' && !this.settings.debug) return;
+    this.err.write(`${JSON.stringify(message)}\n`);
+  }
 
   override result(data: unknown): void {
     if (this.printed) throw new Error('JsonIoHost: a command printed two results');
@@ -110,16 +147,40 @@ export class InteractiveIoHost extends BaseHost {
     }
   }
 
-  override notify(message: IoMessage): void {
-    // A line printed under a running spinner would be overdrawn by its next frame.
+  /** The spinner that draws the live stack view; undefined while no stack operation runs. */
+  private live: Spinner | undefined;
+
+  // A line printed under a running spinner would be overdrawn by its next frame.
+  protected override writeLine(line: string): void {
     const paused = [...this.spinners];
     for (const s of paused) s.pause();
-    super.notify(message);
+    super.writeLine(line);
     for (const s of paused) s.resume();
   }
 
+  protected override createPrinter(): StackActivityPrinter {
+    return createLivePrinter({
+      write: (line) => this.writeLine(line),
+      color: this.color,
+      live: {
+        show: (text) => {
+          if (this.live) this.live.update(text);
+          else this.live = this.activityWithoutLine(text);
+        },
+        clear: () => {
+          this.live?.stop();
+          this.live = undefined;
+        },
+      },
+    });
+  }
+
   override activity(text: string): Activity {
-    const spinner = new Spinner(text, this.err, this.settings.color, () => this.spinners.delete(spinner));
+    return this.activityWithoutLine(text);
+  }
+
+  private activityWithoutLine(text: string): Spinner {
+    const spinner = new Spinner(text, this.err, this.color, () => this.spinners.delete(spinner));
     this.spinners.add(spinner);
     return spinner;
   }
@@ -194,7 +255,10 @@ class Spinner implements Activity {
   }
 }
 
-export function createIoHost(settings: HostSettings): IoHost {
+/** A host the entry can close: it removes a live view before the error is printed. */
+export type ClosableIoHost = IoHost & { close(): void };
+
+export function createIoHost(settings: HostSettings): ClosableIoHost {
   if (settings.json) return new JsonIoHost(settings);
   if (settings.interactive) return new InteractiveIoHost(settings);
   return new PlainIoHost(settings);

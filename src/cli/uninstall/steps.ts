@@ -34,7 +34,6 @@ import {
   type RemovalStep,
   type RemovalStepId,
 } from '../../core/removal.js';
-import { createStackProgress } from '../io/stack-progress.js';
 
 /** The part of an account context the steps use (tests pass clients of their own). */
 export interface StepAccount {
@@ -71,30 +70,17 @@ export interface RemovalOutcome {
 
 export const DEFAULT_MAX_DELETE_ATTEMPTS = 3;
 
-function progress(s: UninstallState) {
-  return createStackProgress({
-    write: (line: string) => s.io.notify({ level: 'info', code: MSG.STACK_PROGRESS.code, text: line }),
-    isTty: s.io.interactive,
-    color: s.color,
-  });
-}
-
 async function removeStack(
   s: UninstallState,
   cfn: CloudFormationClient,
   stackName: string,
 ): Promise<'deleted' | 'absent'> {
-  const printer = progress(s);
   const hooks: StackHooks = {
-    onEvent: (e) => printer.onEvent(e),
+    io: s.io,
     signal: s.signal,
     ...(s.pollIntervalMs !== undefined ? { pollIntervalMs: s.pollIntervalMs } : {}),
   };
-  try {
-    return await deleteStack(cfn, stackName, hooks);
-  } finally {
-    printer.finish();
-  }
+  return deleteStack(cfn, stackName, hooks);
 }
 
 function managementFor(s: UninstallState, step: RemovalStep): StepAccount {
