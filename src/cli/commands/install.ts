@@ -12,11 +12,10 @@ import { AbortError, OperationError, UsageError } from '../../core/errors.js';
 import { MSG } from '../../core/messages.js';
 import { resolveOptions, type SourcedRaw, shareTargetText } from '../../core/options.js';
 import { type PlannedStep, parseSteps, planInstall } from '../../core/plan.js';
-import { type CommandContext, gatherOptions, pollIntervalFromEnv } from '../context.js';
+import { type CommandContext, gatherOptions } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
 import { resolveOuNames } from '../install/resolve-ous.js';
 import { type InstallState, STEP_RUNNERS } from '../install/steps.js';
-import { colorEnabled } from '../io/paint.js';
 import { runSteps } from '../run-steps.js';
 
 function planText(steps: PlannedStep[], hubAccount: string, managementAccount?: string): string {
@@ -196,8 +195,8 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       io,
       signal: ctx.signal,
       dryRun,
-      color: colorEnabled(globals.color !== false) && !globals.json,
-      pollIntervalMs: pollIntervalFromEnv(),
+      color: io.color,
+      pollIntervalMs: globals.pollInterval,
       shares: [],
       stacks: [],
     };

@@ -35,10 +35,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       ...(productTemplateHash ? { productTemplateHash } : {}),
       options,
     });
-    const color = globals.color !== false && !globals.json;
     io.result(
       report,
-      formatStatus(report, (header, rows) => formatTable(header, rows, color && io.interactive)),
+      formatStatus(report, (header, rows) => formatTable(header, rows, io.color && io.interactive)),
     );
     if (report.couldNotCheck.length > 0) {
       throw new OperationError(`Could not look at: ${report.couldNotCheck.join(', ')} (reasons above).`, {

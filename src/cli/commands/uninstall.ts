@@ -4,8 +4,7 @@
 import { AbortError } from '../../core/errors.js';
 import { MSG, REQ } from '../../core/messages.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
-import { type CommandContext, pollIntervalFromEnv } from '../context.js';
-import { colorEnabled } from '../io/paint.js';
+import type { CommandContext } from '../context.js';
 import { runSteps } from '../run-steps.js';
 import {
   deployedOptions,
@@ -68,9 +67,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       facts,
       io,
       signal: ctx.signal,
-      color: colorEnabled(globals.color !== false) && !globals.json,
-      ...(pollIntervalFromEnv() !== undefined
-        ? { pollIntervalMs: pollIntervalFromEnv(), settleMs: pollIntervalFromEnv() }
+      color: io.color,
+      ...(globals.pollInterval !== undefined
+        ? { pollIntervalMs: globals.pollInterval, settleMs: globals.pollInterval }
         : {}),
     };
     const outcomes = await runSteps(plan.steps, (step) => REMOVAL_RUNNERS[step.id](state, step), {
