@@ -131,7 +131,7 @@ export const MSG = {
     description: 'An organization share is still being processed.',
   }),
   SHARE_ERROR: make.error()({ code: 'SN_SHARE_ERROR', description: 'A portfolio share reported errors.' }),
-  ORG_ACCESS_STATUS: make.debug<WaitProgress>()({
+  ORG_ACCESS_STATUS: make.info<WaitProgress>()({
     code: 'SN_ORG_ACCESS_STATUS',
     description: 'Service Catalog is still enabling AWS Organizations access.',
   }),

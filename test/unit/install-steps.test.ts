@@ -24,7 +24,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsContext, createAwsContext } from '../../src/aws/clients.js';
 import { type InstallState, STEP_RUNNERS } from '../../src/cli/install/steps.js';
 import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
-import { REQ } from '../../src/core/messages.js';
+import { MSG, REQ } from '../../src/core/messages.js';
 import { resolveOptions } from '../../src/core/options.js';
 import type { PlannedStep } from '../../src/core/plan.js';
 import { motoAccount } from '../support/aws.js';
@@ -91,17 +91,27 @@ describe('org-setup step (scripted clients)', () => {
   });
 
   it('enables Service Catalog organization access, registers the hub, activates StackSets trusted access', async () => {
-    sc.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'DISABLED' });
+    // DISABLED, then UNDER_CHANGE while the change propagates, then ENABLED.
+    sc.on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'DISABLED' })
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolves({ AccessStatus: 'ENABLED' });
     sc.on(EnableAWSOrganizationsAccessCommand).resolves({});
-    org.on(RegisterDelegatedAdministratorCommand).resolves({});
+    org.on(RegisterDelegatedAdministratorCommand).callsFake(async () => {
+      // The delegated administrator is registered only once the access reads ENABLED.
+      expect(sc.commandCalls(GetAWSOrganizationsAccessStatusCommand)).toHaveLength(3);
+      return {};
+    });
     cfn.on(DescribeOrganizationsAccessCommand).resolves({ Status: 'DISABLED' });
     cfn.on(ActivateOrganizationsAccessCommand).resolves({});
-    const outcome = await STEP_RUNNERS['org-setup'](
-      baseState(management, management, new TestIoHost()),
-      step,
-    );
+    const io = new TestIoHost();
+    const outcome = await STEP_RUNNERS['org-setup'](baseState(management, management, io), step);
     expect(outcome.outcome).toBe('done');
     expect(sc.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(1);
+    // The wait is reported with the status seen and the elapsed time, scoped to the step.
+    expect(io.payloads(MSG.ORG_ACCESS_STATUS).map((p) => [p.step, p.state])).toEqual([
+      ['org-setup', 'UNDER_CHANGE'],
+    ]);
     expect(org.commandCalls(RegisterDelegatedAdministratorCommand)[0]!.args[0].input).toEqual({
       AccountId: HUB,
       ServicePrincipal: 'servicecatalog.amazonaws.com',

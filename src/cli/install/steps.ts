@@ -20,6 +20,7 @@ import {
   registerDelegatedAdmin,
   SERVICE_CATALOG_PRINCIPAL,
 } from '../../aws/organization.js';
+import { formatElapsed } from '../../aws/poll.js';
 import {
   type DeployResult,
   deployStack,
@@ -193,7 +194,22 @@ async function orgSetup(s: InstallState, step: PlannedStep): Promise<StepOutcome
         'would enable Service Catalog organization access, register the hub as delegated administrator and (with the launch role) activate StackSets trusted access',
     };
   }
-  const access = await enableServiceCatalogOrgAccess(await mgmt.serviceCatalog());
+  const access = await enableServiceCatalogOrgAccess(await mgmt.serviceCatalog(), {
+    signal: s.signal,
+    ...(s.pollIntervalMs ? { pollIntervalMs: s.pollIntervalMs } : {}),
+    onProgress: (p) =>
+      s.io.notify(
+        MSG.ORG_ACCESS_STATUS.msg(
+          `Waiting for Service Catalog organization access to be ENABLED (${p.state}, ${formatElapsed(p.elapsedMs)})`,
+          {
+            step: step.id,
+            description: p.description,
+            elapsedMs: p.elapsedMs,
+            ...(p.state ? { state: p.state } : {}),
+          },
+        ),
+      ),
+  });
   done.push(
     access === 'already'
       ? 'Service Catalog organization access already enabled'
