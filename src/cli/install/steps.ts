@@ -20,7 +20,6 @@ import {
   registerDelegatedAdmin,
   SERVICE_CATALOG_PRINCIPAL,
 } from '../../aws/organization.js';
-import { formatElapsed } from '../../aws/poll.js';
 import {
   type DeployResult,
   deployStack,
@@ -41,6 +40,7 @@ import {
 import { renderProductTemplate } from '../../core/render/product.js';
 import { withSettings } from '../../core/render/settings.js';
 import { formatChangeTable } from '../io/stack-progress.js';
+import { waitProgressTo } from '../io/wait-progress.js';
 
 export const PORTFOLIO_DISPLAY_NAME = 'Subscribe to AWS Security Hub notifications';
 
@@ -197,18 +197,7 @@ async function orgSetup(s: InstallState, step: PlannedStep): Promise<StepOutcome
   const access = await enableServiceCatalogOrgAccess(await mgmt.serviceCatalog(), {
     signal: s.signal,
     ...(s.pollIntervalMs ? { pollIntervalMs: s.pollIntervalMs } : {}),
-    onProgress: (p) =>
-      s.io.notify(
-        MSG.ORG_ACCESS_STATUS.msg(
-          `Waiting for Service Catalog organization access to be ENABLED (${p.state}, ${formatElapsed(p.elapsedMs)})`,
-          {
-            step: step.id,
-            description: p.description,
-            elapsedMs: p.elapsedMs,
-            ...(p.state ? { state: p.state } : {}),
-          },
-        ),
-      ),
+    onProgress: waitProgressTo(s.io, MSG.ORG_ACCESS_STATUS, step.id),
   });
   done.push(
     access === 'already'
