@@ -183,6 +183,24 @@ describe('the hosts own the printer', () => {
     expect(io.color).toBe(false);
   });
 
+  it('the terminal host keeps resource events in its live view: only failures and the end stay printed', async () => {
+    const err = capture(); // a stream with no width: the spinner draws nothing, lines still print
+    const io = createIoHost({
+      ...hostSettings,
+      interactive: true,
+      json: false,
+      color: false,
+      stderr: err.stream,
+    });
+    for (const e of failedUpdate) io.notify(MSG.STACK_ACTIVITY.msg('x', e));
+    (io as { close(): void }).close();
+    await new Promise((r) => setTimeout(r, 50)); // the spinner module loads lazily
+    expect(err.lines()).toEqual([
+      `10:00:03 ${STACK} Product AWS::ServiceCatalog::CloudFormationProduct UPDATE_FAILED Provisioning artifact v2 already exists`,
+      `✖ Stack ${STACK} failed to update (UPDATE_ROLLBACK_COMPLETE)`,
+    ]);
+  });
+
   it('the JSON host writes one JSON line per message on stderr, with code and typed payload', () => {
     const err = capture();
     const out = capture();

@@ -199,6 +199,10 @@ class Spinner implements Activity {
   private spinner: OraSpinner | undefined;
   private readonly ready: Promise<void>;
   private paused = false;
+  /** Ended (succeed, fail, stop) before ora had loaded: never start it. */
+  private ended = false;
+  /** A terminal without a width gets no animation: ora prints a line per start instead. */
+  private readonly animated: boolean;
 
   constructor(
     private text: string,
@@ -206,16 +210,17 @@ class Spinner implements Activity {
     color: boolean,
     private readonly onEnd: () => void,
   ) {
+    // A terminal that reports no width (some pseudo-terminals) makes ora erase lines forever.
+    this.animated = (stream as NodeJS.WriteStream).columns > 0;
     this.ready = import('ora').then(({ default: ora }) => {
       this.spinner = ora({
         text: this.text,
         stream: stream as NodeJS.WriteStream,
         color: color ? 'cyan' : false,
         discardStdin: false,
-        // A terminal that reports no width (some pseudo-terminals) makes ora erase lines forever.
-        isEnabled: (stream as NodeJS.WriteStream).columns > 0,
+        isEnabled: this.animated,
       });
-      if (!this.paused) this.spinner.start();
+      if (!this.paused && !this.ended) this.spinner.start();
     });
   }
 
@@ -231,7 +236,8 @@ class Spinner implements Activity {
 
   resume(): void {
     this.paused = false;
-    this.spinner?.start();
+    // Without animation, a restart would print the text again as a line.
+    if (this.animated && !this.ended) this.spinner?.start();
   }
 
   update(text: string): void {
@@ -239,18 +245,23 @@ class Spinner implements Activity {
     if (this.spinner) this.spinner.text = text;
   }
 
-  succeed(text?: string): void {
+  private end(): void {
+    this.ended = true;
     this.onEnd();
+  }
+
+  succeed(text?: string): void {
+    this.end();
     this.later((s) => s.succeed(text));
   }
 
   fail(text?: string): void {
-    this.onEnd();
+    this.end();
     this.later((s) => s.fail(text));
   }
 
   stop(): void {
-    this.onEnd();
+    this.end();
     this.later((s) => s.stop());
   }
 }
