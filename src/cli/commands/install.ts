@@ -9,13 +9,13 @@ import { describeOrganization } from '../../aws/organization.js';
 import { configToYaml } from '../../core/config.js';
 import { doctorSettings } from '../../core/doctor.js';
 import { AbortError, OperationError, UsageError } from '../../core/errors.js';
+import { MSG } from '../../core/messages.js';
 import { resolveOptions, type SourcedRaw, shareTargetText } from '../../core/options.js';
 import { type PlannedStep, parseSteps, planInstall } from '../../core/plan.js';
-import { type CommandContext, gatherOptions, pollIntervalFromEnv } from '../context.js';
+import { type CommandContext, gatherOptions } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
 import { resolveOuNames } from '../install/resolve-ous.js';
 import { type InstallState, STEP_RUNNERS } from '../install/steps.js';
-import { colorEnabled } from '../io/paint.js';
 import { runSteps } from '../run-steps.js';
 
 function planText(steps: PlannedStep[], hubAccount: string, managementAccount?: string): string {
@@ -107,7 +107,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     if (deployed) {
       io.notify({
         level: 'info',
-        code: 'SN_DEPLOYED_DEFAULTS',
+        code: MSG.DEPLOYED_DEFAULTS.code,
         text: `Using the settings deployed in ${deployed.stackName} as defaults.`,
       });
     }
@@ -125,7 +125,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     for (const check of report.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'warn')) {
       io.notify({
         level: check.verdict === 'fail' ? 'error' : 'warn',
-        code: 'SN_DOCTOR_CHECK',
+        code: MSG.DOCTOR_CHECK.code,
         text: `${check.title}: ${check.reason}${check.remedy ? `\n  Remedy: ${check.remedy}` : ''}`,
       });
     }
@@ -143,7 +143,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     ) {
       io.notify({
         level: 'warn',
-        code: 'SN_PERMISSION_SET_NOT_A_PRINCIPAL',
+        code: MSG.PERMISSION_SET_NOT_A_PRINCIPAL.code,
         text: `The permission set ${options.permissionSetName} that install creates is not among --principals (${options.principals.join(', ')}): its users will not see the product. Add it to --principals unless that is intended.`,
       });
     }
@@ -169,7 +169,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     });
     io.notify({
       level: 'info',
-      code: 'SN_PLAN',
+      code: MSG.PLAN.code,
       text: planText(steps, hubCaller.accountId, managementCaller?.accountId),
     });
     if (typeof opts.saveConfig === 'string') {
@@ -177,7 +177,11 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         opts.saveConfig,
         configToYaml(options, { ...(conn.region ? {} : { region: hub.region }), ...conn }),
       );
-      io.notify({ level: 'info', code: 'SN_CONFIG_SAVED', text: `Saved the answers to ${opts.saveConfig}.` });
+      io.notify({
+        level: 'info',
+        code: MSG.CONFIG_SAVED.code,
+        text: `Saved the answers to ${opts.saveConfig}.`,
+      });
     }
 
     const state: InstallState = {
@@ -191,8 +195,8 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       io,
       signal: ctx.signal,
       dryRun,
-      color: colorEnabled(globals.color !== false) && !globals.json,
-      pollIntervalMs: pollIntervalFromEnv(),
+      color: io.color,
+      pollIntervalMs: globals.pollInterval,
       shares: [],
       stacks: [],
     };
