@@ -6,6 +6,7 @@ import { deployedSettings } from '../aws/deployed-settings.js';
 import { describeOrganization, type OrganizationInfo } from '../aws/organization.js';
 import { UsageError } from '../core/errors.js';
 import type { IoHost } from '../core/io.js';
+import { MSG } from '../core/messages.js';
 import { resolveOptions, type SecnotifyOptions, type SourcedRaw } from '../core/options.js';
 import { type GlobalOptions, gatherOptions } from './context.js';
 
@@ -102,7 +103,7 @@ export async function deployedOptions(
   } catch (error) {
     io.notify({
       level: 'warn',
-      code: 'SN_DEPLOYED_SETTINGS_UNREADABLE',
+      code: MSG.DEPLOYED_SETTINGS_UNREADABLE.code,
       text: `Could not read the deployed settings (${error instanceof Error ? error.message : String(error)}); using flags, config and defaults.`,
     });
   }

@@ -20,6 +20,8 @@ export interface GlobalOptions {
   json: boolean;
   color: boolean;
   debug: boolean;
+  /** `--poll-interval` (or SECNOTIFY_POLL_MS): milliseconds between polls; each wait's default otherwise. */
+  pollInterval?: number;
 }
 
 export interface CommandContext {
@@ -62,10 +64,4 @@ export function gatherOptions(
   if (globals.endpointUrl) connection.endpointUrl = globals.endpointUrl;
   if (globals.managementProfile) connection.managementProfile = globals.managementProfile;
   return { options: resolveOptions(...layers), connection, layers: { config: loaded?.options, flags } };
-}
-
-/** SECNOTIFY_POLL_MS: how often stack, share and StackSet waits poll (tests use a short interval). */
-export function pollIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const ms = env.SECNOTIFY_POLL_MS ? Number(env.SECNOTIFY_POLL_MS) : Number.NaN;
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

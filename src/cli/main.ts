@@ -2,13 +2,13 @@
 // (0 success, 1 failure, 2 bad usage or input, 130 interrupted).
 import { type Command, CommanderError } from 'commander';
 import { DeploymentError, ExitCode, SecnotifyError } from '../core/errors.js';
-import type { IoHost } from '../core/io.js';
 import type { GlobalOptions } from './context.js';
-import { createIoHost, detectInteractive } from './io/hosts.js';
+import { type ClosableIoHost, createIoHost, detectInteractive } from './io/hosts.js';
 import { colorEnabled, createPainter } from './io/paint.js';
+import { formatFailureTable } from './io/stack-progress.js';
 import { buildProgram, type CommandModule } from './program.js';
 
-let io: IoHost | undefined;
+let io: ClosableIoHost | undefined;
 let debug = process.argv.includes('--debug');
 let color = colorEnabled(!process.argv.includes('--no-color'));
 
@@ -41,20 +41,21 @@ async function runCommand(load: () => Promise<CommandModule>, cmd: Command, args
     const module = await load();
     await module.run({ io, globals, signal: controller.signal }, cmd.opts(), args);
   } finally {
+    io.close();
     process.off('SIGINT', onSigint);
   }
 }
 
+/** The one place an error is printed: its message, the failed resources (once, as a table), the hint. */
 function printError(error: unknown): ExitCode {
-  const paint = createPainter(color);
+  const paint = createPainter(io?.color ?? color);
   const write = (line: string) => process.stderr.write(`${line}\n`);
   if (error instanceof SecnotifyError) {
     write(paint.message('error', error.message));
     if (error instanceof DeploymentError && error.failedResources.length > 0) {
       write('Failed resources:');
-      for (const r of error.failedResources) {
-        write(`  ${r.stackName}  ${r.logicalId} (${r.resourceType})  ${r.status}: ${r.reason}`);
-      }
+      for (const line of formatFailureTable(error.failedResources, { color: io?.color ?? color }).split('\n'))
+        write(`  ${line}`);
     }
     if (error.hint) write(paint.dim(error.hint));
     if (debug && error.stack) write(paint.dim(error.stack));

@@ -1,6 +1,6 @@
 // Commander wiring. Command implementations are imported only when their command runs, so that
 // `secnotify --help` and `--version` load nothing but commander.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import type { CommandContext, GlobalOptions } from './context.js';
 import { addInstallerOptions } from './installer-options.js';
@@ -9,6 +9,15 @@ export type CommandModule = {
   run(ctx: CommandContext, opts: Record<string, unknown>, args: string[]): Promise<void>;
 };
 export type Runner = (load: () => Promise<CommandModule>, cmd: Command, args: string[]) => Promise<void>;
+
+/** `--poll-interval`: whole milliseconds, 1 to 600000. */
+export function parsePollInterval(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value.trim()) || ms < 1 || ms > 600_000) {
+    throw new InvalidArgumentError('expected whole milliseconds from 1 to 600000, e.g. 2000.');
+  }
+  return ms;
+}
 
 export function buildProgram(runCommand: Runner): Command {
   const program = new Command('secnotify')
@@ -26,6 +35,14 @@ export function buildProgram(runCommand: Runner): Command {
     .option('--json', 'print one JSON result on stdout; everything else goes to stderr', false)
     .option('--no-color', 'no colour in output (also NO_COLOR)')
     .option('--debug', 'print stack traces and AWS request details', false)
+    .addOption(
+      new Option(
+        '--poll-interval <ms>',
+        'milliseconds between polls while waiting for CloudFormation, StackSets and shares (default 2000-5000; lower for emulators)',
+      )
+        .env('SECNOTIFY_POLL_MS')
+        .argParser(parsePollInterval),
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     // Inherited by every subcommand added below: commander's own errors are thrown, not process.exit(1).

@@ -10,6 +10,7 @@
 // what was running and what did not start.
 import { AbortError, SecnotifyError, UsageError } from '../core/errors.js';
 import type { IoHost, IoMessage } from '../core/io.js';
+import { MSG } from '../core/messages.js';
 
 export type AccountRole = 'hub' | 'management';
 
@@ -85,23 +86,23 @@ export interface EngineResult<
   stepMs: number;
 }
 
-/** Messages of a step carry its id: in `data.step` for hosts and tests, as a prefix for line output. */
+/** Messages of a step carry its id in `data.step`: hosts prefix its lines, tests and --json read it. */
 export function stepIo(io: IoHost, step: string): IoHost {
   const tag = (m: IoMessage): IoMessage => ({
     ...m,
-    text: m.text
-      .split('\n')
-      .map((line) => (line ? `[${step}] ${line}` : line))
-      .join('\n'),
-    data: m.data === undefined ? { step } : typeof m.data === 'object' ? { step, ...m.data } : m.data,
+    data:
+      m.data === undefined ? { step } : typeof m.data === 'object' && m.data ? { ...m.data, step } : m.data,
   });
   return {
     get interactive() {
       return io.interactive;
     },
+    get color() {
+      return io.color;
+    },
     notify: (m) => io.notify(tag(m)),
     requestResponse: (r) => io.requestResponse(r),
-    activity: (text) => io.activity(`[${step}] ${text}`),
+    activity: (text) => io.activity(text),
     result: (data, text) => io.result(data, text),
   };
 }
@@ -169,7 +170,7 @@ export async function runStepGraph<
   const start = (s: StepDefinition<Id, Outcome, Outputs>) => {
     const { id } = s.plan;
     const scoped = stepIo(io, id);
-    io.notify({ level: 'info', code: 'SN_STEP', text: `${id}: ${s.plan.title}`, data: { step: id } });
+    io.notify({ ...MSG.STEP.msg(`${id}: ${s.plan.title}`), data: { step: id } });
     const t0 = Date.now();
     const promise = s
       .run({ step: id, io: scoped, signal, exclusive, whenSettled, output: (k) => outputs[k] })
@@ -207,21 +208,11 @@ export async function runStepGraph<
       settleStep(plan.id, outcome !== 'declined');
       if (outcome === 'declined') {
         declined ??= plan.id;
-        io.notify({
-          level: 'warn',
-          code: 'SN_STEP_DECLINED',
-          text: `${plan.id}: declined`,
-          data: { step: plan.id },
-        });
+        io.notify({ ...MSG.STEP_DECLINED.msg(`${plan.id}: declined`), data: { step: plan.id } });
         continue;
       }
       finished.add(plan.id);
-      io.notify({
-        level: 'success',
-        code: 'SN_STEP_DONE',
-        text: `${plan.id}: ${detail}`,
-        data: { step: plan.id },
-      });
+      io.notify({ ...MSG.STEP_DONE.msg(`${plan.id}: ${detail}`), data: { step: plan.id } });
     } else {
       settleStep(plan.id, false);
       failures.push({ id: plan.id, error: settled.error });
@@ -229,12 +220,7 @@ export async function runStepGraph<
       const message = settled.error instanceof Error ? settled.error.message : String(settled.error);
       reports.set(plan.id, { ...base, outcome: aborted ? 'interrupted' : 'failed', detail: message });
       if (!(settled.error instanceof AbortError)) {
-        io.notify({
-          level: 'error',
-          code: 'SN_STEP_FAILED',
-          text: `${plan.id} failed`,
-          data: { step: plan.id },
-        });
+        io.notify({ ...MSG.STEP_FAILED.msg(`${plan.id} failed`), data: { step: plan.id } });
       }
     }
   }
@@ -267,16 +253,11 @@ export async function runStepGraph<
     // Every failure is shown; the first one is what the command exits with.
     for (const extra of errors.slice(1)) {
       const message = extra.error instanceof Error ? extra.error.message : String(extra.error);
-      io.notify({
-        level: 'error',
-        code: 'SN_STEP_ERROR',
-        text: `${extra.id}: ${message}`,
-        data: { step: extra.id },
-      });
+      io.notify({ ...MSG.STEP_ERROR.msg(`${extra.id}: ${message}`), data: { step: extra.id } });
     }
     const first = errors[0]!.error;
     if (first instanceof SecnotifyError && !(first instanceof UsageError)) {
-      io.notify({ level: 'info', code: 'SN_RESUME', text: options.resumeText(done, notStarted) });
+      io.notify(MSG.RESUME.msg(options.resumeText(done, notStarted)));
     }
     throw first;
   }

@@ -8,11 +8,12 @@ import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { describe, expect, it } from 'vitest';
 import { createAwsContext } from '../../src/aws/clients.js';
 import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
+import { REQ } from '../../src/core/messages.js';
 import { resolveOptions } from '../../src/core/options.js';
 import type { ResolvedOptions } from '../../src/ops/install/context.js';
 import { permissionSet } from '../../src/ops/install/permission-set.js';
 import { motoAccount } from '../support/aws.js';
-import { recordingIo } from '../support/recording-io.js';
+import { TestIoHost } from '../support/io-host.js';
 
 const HUB = '222222222222';
 
@@ -49,10 +50,10 @@ describe('permission-set step (moto)', () => {
         idcHomeRegion: 'us-east-1',
         dryRun: false,
         pollIntervalMs: 50,
-        view: { changeTable: () => '', stackProgress: () => ({ onEvent() {}, finish() {} }) },
+        view: { changeTable: () => '' },
       },
       {
-        io: recordingIo({ SN_CONFIRM_CHANGE_SET: true }),
+        io: new TestIoHost().mockResponse(REQ.CONFIRM_CHANGE_SET, true),
         signal: new AbortController().signal,
         portfolio: { portfolioId: 'port-abcdefghijklm', productId: 'prod-abcdefghijklm', stacks: [] },
       },

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError, OperationError } from '../../src/core/errors.js';
 import { type PlanEntry, runStepGraph, type StepDefinition } from '../../src/ops/engine.js';
-import { recordingIo } from '../support/recording-io.js';
+import { TestIoHost } from '../support/io-host.js';
 
 type Id = 'a' | 'b' | 'c' | 'd';
 type Outputs = Record<Id, string>;
@@ -52,7 +52,7 @@ describe('step engine', () => {
     const b = gated('b', [], log);
     const c = gated('c', ['b'], log);
     const d = gated('d', ['a', 'c'], log);
-    const io = recordingIo();
+    const io = new TestIoHost();
     const running = runStepGraph([a.step, b.step, c.step, d.step], {
       io,
       signal: new AbortController().signal,
@@ -89,7 +89,7 @@ describe('step engine', () => {
     const c = gated('c', ['b'], log);
     c.release();
     const result = await runStepGraph([{ ...gated('b', [], log).step, plan: plan('b', false) }, c.step], {
-      io: recordingIo(),
+      io: new TestIoHost(),
       signal: new AbortController().signal,
       resumeText: () => '',
     });
@@ -101,7 +101,7 @@ describe('step engine', () => {
     const a = gated('a', [], log);
     const b = gated('b', [], log, { declined: true });
     const c = gated('c', ['b'], log);
-    const io = recordingIo();
+    const io = new TestIoHost();
     const running = runStepGraph([a.step, b.step, c.step], {
       io,
       signal: new AbortController().signal,
@@ -117,8 +117,8 @@ describe('step engine', () => {
       ['b', 'declined'],
       ['c', 'not-started'],
     ]);
-    expect(io.codes().filter((c) => c === 'SN_STEP_DECLINED')).toHaveLength(1);
-    expect(io.codes()).not.toContain('SN_STEP_FAILED');
+    expect(io.codes.filter((c) => c === 'SN_STEP_DECLINED')).toHaveLength(1);
+    expect(io.codes).not.toContain('SN_STEP_FAILED');
     expect(
       io.messages.filter((m) => m.code === 'SN_STEP_DONE').map((m) => (m.data as { step: string }).step),
     ).toEqual(['a']);
@@ -130,7 +130,7 @@ describe('step engine', () => {
     const a = gated('a', [], log);
     const b = gated('b', [], log, { fail: true });
     const c = gated('c', ['b'], log);
-    const io = recordingIo();
+    const io = new TestIoHost();
     const running = runStepGraph([a.step, b.step, c.step], {
       io,
       signal: new AbortController().signal,
@@ -143,7 +143,7 @@ describe('step engine', () => {
     await expect(running).rejects.toThrow('b broke');
     expect(log).toEqual(['start a', 'start b', 'end b', 'end a']);
     expect(io.messages.find((m) => m.code === 'SN_RESUME')?.text).toBe('finished a; not started c');
-    expect(io.codes().filter((c) => c === 'SN_STEP_FAILED')).toHaveLength(1);
+    expect(io.codes.filter((c) => c === 'SN_STEP_FAILED')).toHaveLength(1);
   });
 
   it('Ctrl-C reaches every running step; the error names what finished, what was running, what did not start', async () => {
@@ -154,7 +154,7 @@ describe('step engine', () => {
     const d = gated('d', ['b'], log);
     const controller = new AbortController();
     const running = runStepGraph([a.step, b.step, c.step, d.step], {
-      io: recordingIo(),
+      io: new TestIoHost(),
       signal: controller.signal,
       resumeText: () => '',
     });
@@ -175,7 +175,11 @@ describe('step engine', () => {
       run: async () => ({ outcome: 'done', detail: '' }),
     };
     await expect(
-      runStepGraph([step], { io: recordingIo(), signal: new AbortController().signal, resumeText: () => '' }),
+      runStepGraph([step], {
+        io: new TestIoHost(),
+        signal: new AbortController().signal,
+        resumeText: () => '',
+      }),
     ).rejects.toThrow('unknown dependency d');
   });
 });

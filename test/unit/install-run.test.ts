@@ -16,12 +16,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AwsContext } from '../../src/aws/clients.js';
 import { AbortError } from '../../src/core/errors.js';
+import { REQ } from '../../src/core/messages.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { planInstall } from '../../src/core/plan.js';
 import type { ResolvedOptions } from '../../src/ops/install/context.js';
 import { runInstall } from '../../src/ops/install/index.js';
 import { launchRoles } from '../../src/ops/install/launch-roles.js';
-import { recordingIo } from '../support/recording-io.js';
+import { TestIoHost } from '../support/io-host.js';
 
 const cfnMock = mockClient(CloudFormationClient);
 afterAll(() => cfnMock.restore());
@@ -73,7 +74,7 @@ describe('install run', () => {
       haveManagementCredentials: false,
       selected: ['templates', 'portfolio'],
     });
-    const io = recordingIo({ SN_CONFIRM_CHANGE_SET: false });
+    const io = new TestIoHost().mockResponse(REQ.CONFIRM_CHANGE_SET, false);
 
     const error = await runInstall(
       plan,
@@ -87,7 +88,7 @@ describe('install run', () => {
         },
         dryRun: false,
         pollIntervalMs: 1,
-        view: { changeTable: () => 'table', stackProgress: () => ({ onEvent() {}, finish() {} }) },
+        view: { changeTable: () => 'table' },
       },
       { io, signal: new AbortController().signal },
       { roleExists: async () => true },
@@ -99,9 +100,9 @@ describe('install run', () => {
     );
     const shown = [...io.messages.map((m) => m.text), (error as Error).message];
     expect(shown.filter((t) => t.includes('cancelled, nothing changed'))).toHaveLength(1);
-    expect(io.codes()).not.toContain('SN_STEP_FAILED');
-    expect(io.codes()).not.toContain('SN_STEP_DONE');
-    expect(io.codes().filter((c) => c === 'SN_STEP_DECLINED')).toHaveLength(1);
+    expect(io.codes).not.toContain('SN_STEP_FAILED');
+    expect(io.codes).not.toContain('SN_STEP_DONE');
+    expect(io.codes.filter((c) => c === 'SN_STEP_DECLINED')).toHaveLength(1);
     expect(cfnMock.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
     expect(io.requests.map((r) => r.code)).toEqual(['SN_CONFIRM_CHANGE_SET']);
   });
@@ -156,7 +157,7 @@ describe('launch-roles step', () => {
     });
     const cfn = new CloudFormationClient({ region: 'eu-west-1' });
     const management = { region: 'eu-west-1', cloudformation: async () => cfn } as unknown as AwsContext;
-    const io = recordingIo({ SN_CONFIRM_CHANGE_SET: true });
+    const io = new TestIoHost().mockResponse(REQ.CONFIRM_CHANGE_SET, true);
     const done = await launchRoles(
       {
         options: resolveOptions({
@@ -170,7 +171,7 @@ describe('launch-roles step', () => {
         organization: { id: 'o-abcdefghij', arn: '', managementAccountId: '111111111111', featureSet: 'ALL' },
         dryRun: false,
         pollIntervalMs: 1,
-        view: { changeTable: () => '', stackProgress: () => ({ onEvent() {}, finish() {} }) },
+        view: { changeTable: () => '' },
       },
       { io, signal: new AbortController().signal },
       'eu-west-1',

@@ -20,11 +20,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsContext } from '../../src/aws/clients.js';
 import { OperationError } from '../../src/core/errors.js';
+import { MSG } from '../../src/core/messages.js';
 import { resolveOptions } from '../../src/core/options.js';
 import type { InstallContext, ResolvedOptions } from '../../src/ops/install/context.js';
 import { ensureHubLaunchRole, LAUNCH_ROLE_NAME } from '../../src/ops/install/hub-launch-role.js';
 import { orgSetup } from '../../src/ops/install/org-setup.js';
-import { recordingIo } from '../support/recording-io.js';
+import { TestIoHost } from '../support/io-host.js';
 
 const HUB = '222222222222';
 const MANAGEMENT = '111111111111';
@@ -63,10 +64,7 @@ function context(values: Record<string, unknown> = {}, management = true): Insta
     organization: { id: 'o-abcdefghij', arn: '', managementAccountId: MANAGEMENT, featureSet: 'ALL' },
     dryRun: false,
     pollIntervalMs: 1,
-    view: {
-      changeTable: () => '',
-      stackProgress: () => ({ onEvent() {}, finish() {} }),
-    },
+    view: { changeTable: () => '' },
   };
 }
 
@@ -83,12 +81,25 @@ afterAll(() => {
 
 describe('org-setup step', () => {
   it('enables Service Catalog organization access, registers the hub, activates StackSets trusted access', async () => {
-    sc.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'DISABLED' });
+    // DISABLED, then UNDER_CHANGE while the change propagates, then ENABLED.
+    sc.on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'DISABLED' })
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolves({ AccessStatus: 'ENABLED' });
     sc.on(EnableAWSOrganizationsAccessCommand).resolves({});
-    org.on(RegisterDelegatedAdministratorCommand).resolves({});
+    org.on(RegisterDelegatedAdministratorCommand).callsFake(async () => {
+      // The delegated administrator is registered only once the access reads ENABLED.
+      expect(sc.commandCalls(GetAWSOrganizationsAccessStatusCommand)).toHaveLength(3);
+      return {};
+    });
     cfn.on(DescribeOrganizationsAccessCommand).resolves({ Status: 'DISABLED' });
     cfn.on(ActivateOrganizationsAccessCommand).resolves({});
-    const outcome = await orgSetup(context(), 'eu-west-1');
+    const io = new TestIoHost();
+    const outcome = await orgSetup(context(), { io, signal: new AbortController().signal }, 'eu-west-1');
+    // The wait is reported with the status seen and the elapsed time, scoped to the step.
+    expect(io.payloads(MSG.ORG_ACCESS_STATUS).map((p) => [p.step, p.state])).toEqual([
+      ['org-setup', 'UNDER_CHANGE'],
+    ]);
     expect(outcome.outcome).toBe('done');
     expect(sc.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(1);
     expect(org.commandCalls(RegisterDelegatedAdministratorCommand)[0]!.args[0].input).toEqual({
@@ -104,7 +115,11 @@ describe('org-setup step', () => {
       .on(RegisterDelegatedAdministratorCommand)
       .rejects(new AccountAlreadyRegisteredException({ message: 'already registered', $metadata: {} }));
     cfn.on(DescribeOrganizationsAccessCommand).resolves({ Status: 'ENABLED' });
-    const outcome = await orgSetup(context(), 'eu-west-1');
+    const outcome = await orgSetup(
+      context(),
+      { io: new TestIoHost(), signal: new AbortController().signal },
+      'eu-west-1',
+    );
     expect(outcome.outcome).toBe('no-changes');
     expect(outcome.detail).toContain(`account ${HUB} already a Service Catalog delegated administrator`);
     expect(sc.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(0);
@@ -118,12 +133,15 @@ describe('org-setup step', () => {
       .rejects(new AccountAlreadyRegisteredException({ message: 'already registered', $metadata: {} }));
     cfn.on(DescribeOrganizationsAccessCommand).resolves({ Status: 'DISABLED' });
     cfn.on(ActivateOrganizationsAccessCommand).resolves({});
-    expect((await orgSetup(context(), 'eu-west-1')).outcome).toBe('done');
+    expect(
+      (await orgSetup(context(), { io: new TestIoHost(), signal: new AbortController().signal }, 'eu-west-1'))
+        .outcome,
+    ).toBe('done');
   });
 });
 
 describe('the launch role in the hub before the portfolio (LaunchRoleConstraint LocalRoleName)', () => {
-  const run = () => ({ io: recordingIo(), signal: new AbortController().signal });
+  const run = () => ({ io: new TestIoHost(), signal: new AbortController().signal });
 
   it('goes on at once when the role is already in the hub', async () => {
     const looked: string[] = [];

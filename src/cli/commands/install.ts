@@ -6,16 +6,16 @@ import { deployedSettings } from '../../aws/deployed-settings.js';
 import { describeOrganization } from '../../aws/organization.js';
 import { configToYaml } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
+import { MSG } from '../../core/messages.js';
 import { resolveOptions, type SourcedRaw } from '../../core/options.js';
 import { parseSteps, planInstall } from '../../core/plan.js';
 import { runInstall } from '../../ops/install/index.js';
 import { identityCenterHomeRegion, preflight } from '../../ops/install/preflight.js';
-import { type CommandContext, gatherOptions, pollIntervalFromEnv } from '../context.js';
+import { type CommandContext, gatherOptions } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
 import { resolveOuNames } from '../install/resolve-ous.js';
 import { installResult, planText } from '../install/summary.js';
-import { colorEnabled } from '../io/paint.js';
-import { stepView } from '../io/step-board.js';
+import { formatChangeTable } from '../io/stack-progress.js';
 
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
   const { io, globals } = ctx;
@@ -93,7 +93,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     if (deployed) {
       io.notify({
         level: 'info',
-        code: 'SN_DEPLOYED_DEFAULTS',
+        code: MSG.DEPLOYED_DEFAULTS.code,
         text: `Using the settings deployed in ${deployed.stackName} as defaults.`,
       });
     }
@@ -126,7 +126,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     });
     io.notify({
       level: 'info',
-      code: 'SN_PLAN',
+      code: MSG.PLAN.code,
       text: planText(steps, hubCaller.accountId, managementCaller?.accountId),
     });
     if (typeof opts.saveConfig === 'string') {
@@ -134,7 +134,11 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         opts.saveConfig,
         configToYaml(options, { ...(conn.region ? {} : { region: hub.region }), ...conn }),
       );
-      io.notify({ level: 'info', code: 'SN_CONFIG_SAVED', text: `Saved the answers to ${opts.saveConfig}.` });
+      io.notify({
+        level: 'info',
+        code: MSG.CONFIG_SAVED.code,
+        text: `Saved the answers to ${opts.saveConfig}.`,
+      });
     }
 
     const result = await runInstall(
@@ -148,8 +152,8 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         ...(organization ? { organization } : {}),
         idcHomeRegion,
         dryRun,
-        pollIntervalMs: pollIntervalFromEnv(),
-        view: stepView(io, colorEnabled(globals.color !== false) && !globals.json),
+        ...(globals.pollInterval !== undefined ? { pollIntervalMs: globals.pollInterval } : {}),
+        view: { changeTable: (changes) => formatChangeTable(changes, { color: io.color }) },
       },
       { io, signal: ctx.signal },
     );

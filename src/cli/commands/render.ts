@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { MSG } from '../../core/messages.js';
 import { patterns } from '../../core/patterns.js';
 import { renderInfrastructure } from '../../core/render/infrastructure.js';
 import { productEmailPattern, renderProductTemplate } from '../../core/render/product.js';
@@ -25,7 +26,7 @@ function hubRegionOffline(ctx: CommandContext, fromConfig?: string): string {
   if (region === undefined) {
     ctx.io.notify({
       level: 'warn',
-      code: 'SN_RENDER_DEFAULT_REGION',
+      code: MSG.RENDER_DEFAULT_REGION.code,
       text: 'No region given (--region or AWS_REGION): rendering for us-east-1.',
     });
     return 'us-east-1';
@@ -100,7 +101,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
   if (placeholders.length > 0) {
     ctx.io.notify({
       level: 'info',
-      code: 'SN_RENDER_PLACEHOLDERS',
+      code: MSG.RENDER_PLACEHOLDERS.code,
       text: `Values install looks up in AWS, left as placeholders here: ${placeholders.join(', ')}`,
     });
   }

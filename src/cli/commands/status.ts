@@ -3,6 +3,7 @@
 // is installed; exit 1 only when a part could not be looked at.
 import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { OperationError } from '../../core/errors.js';
+import { MSG } from '../../core/messages.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { evaluateStatus } from '../../core/status.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
@@ -22,7 +23,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     } catch (error) {
       io.notify({
         level: 'warn',
-        code: 'SN_STATUS_NO_RENDER',
+        code: MSG.STATUS_NO_RENDER.code,
         text: `Cannot render the product template to compare versions: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
@@ -31,10 +32,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       ...(productTemplateHash ? { productTemplateHash } : {}),
       options,
     });
-    const color = globals.color !== false && !globals.json;
     io.result(
       report,
-      formatStatus(report, (header, rows) => formatTable(header, rows, color && io.interactive)),
+      formatStatus(report, (header, rows) => formatTable(header, rows, io.color && io.interactive)),
     );
     if (report.couldNotCheck.length > 0) {
       throw new OperationError(`Could not look at: ${report.couldNotCheck.join(', ')} (reasons above).`, {

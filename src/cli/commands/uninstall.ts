@@ -3,12 +3,11 @@
 // install order → one result. Absent parts are skipped, so a second run says "nothing to remove".
 import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { AbortError } from '../../core/errors.js';
+import { MSG, REQ } from '../../core/messages.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
 import { runUninstall } from '../../ops/uninstall/index.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
-import { type CommandContext, pollIntervalFromEnv } from '../context.js';
-import { colorEnabled } from '../io/paint.js';
-import { stepView } from '../io/step-board.js';
+import type { CommandContext } from '../context.js';
 
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
   const { io, globals } = ctx;
@@ -36,21 +35,21 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       notes: plan.notes,
     };
     if (plan.nothingToRemove) {
-      for (const note of plan.notes) io.notify({ level: 'info', code: 'SN_UNINSTALL_NOTE', text: note });
+      for (const note of plan.notes) io.notify({ level: 'info', code: MSG.UNINSTALL_NOTE.code, text: note });
       io.result(
         { ...base, dryRun, nothingToRemove: true, removed: [] },
         `Nothing to remove in hub account ${accounts.hubCaller.accountId} (${accounts.hub.region}).`,
       );
       return;
     }
-    io.notify({ level: 'info', code: 'SN_UNINSTALL_PLAN', text: formatRemovalPlan(plan) });
+    io.notify({ level: 'info', code: MSG.UNINSTALL_PLAN.code, text: formatRemovalPlan(plan) });
     if (dryRun) {
       io.result({ ...base, dryRun, nothingToRemove: false, removed: [] }, 'Dry run: nothing was removed.');
       return;
     }
     const confirmed = await io.requestResponse({
       kind: 'confirm',
-      code: 'SN_CONFIRM_UNINSTALL',
+      code: REQ.CONFIRM_UNINSTALL.code,
       message: 'Delete everything listed above? This cannot be undone.',
       defaultResponse: true,
       flag: '--yes',
@@ -63,9 +62,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       facts,
       io,
       signal: ctx.signal,
-      view: stepView(io, colorEnabled(globals.color !== false) && !globals.json),
-      ...(pollIntervalFromEnv() !== undefined
-        ? { pollIntervalMs: pollIntervalFromEnv(), settleMs: pollIntervalFromEnv() }
+      color: io.color,
+      ...(globals.pollInterval !== undefined
+        ? { pollIntervalMs: globals.pollInterval, settleMs: globals.pollInterval }
         : {}),
     };
     const { reports: outcomes } = await runUninstall(plan.steps, state);

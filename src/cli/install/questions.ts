@@ -2,6 +2,7 @@
 // not already answer, each answer validated by the same options model that validates flags.
 import { UsageError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
+import { REQ, type RequestCodeOf } from '../../core/messages.js';
 import {
   type RawOptions,
   resolveOptions,
@@ -22,12 +23,12 @@ interface Question {
   ): Promise<unknown>;
 }
 
-const yesNo = async (io: IoHost, code: string, message: string, current: boolean) =>
+const yesNo = async (io: IoHost, code: RequestCodeOf<'confirm'>, message: string, current: boolean) =>
   io.requestResponse({ kind: 'confirm', code, message, defaultResponse: current });
 
 const text = async (
   io: IoHost,
-  code: string,
+  code: RequestCodeOf<'input'>,
   message: string,
   current: string,
   validate: (value: unknown) => string | undefined,
@@ -48,7 +49,7 @@ export const QUESTIONS: Question[] = [
     ask: (io, o) =>
       io.requestResponse({
         kind: 'select',
-        code: 'SN_ASK_FORMATTER',
+        code: REQ.ASK_FORMATTER.code,
         message: 'How should emails be formatted?',
         defaultResponse: o.formatter,
         choices: [
@@ -65,14 +66,14 @@ export const QUESTIONS: Question[] = [
     flag: '--timezone',
     applies: (o) => o.formatter === 'lambda',
     ask: (io, o, v) =>
-      text(io, 'SN_ASK_TIMEZONE', 'Time zone for dates in emails (IANA name)', o.timezone, v),
+      text(io, REQ.ASK_TIMEZONE.code, 'Time zone for dates in emails (IANA name)', o.timezone, v),
   },
   {
     key: 'providerName',
     flag: '--provider-name',
     applies: () => true,
     ask: (io, o, v) =>
-      text(io, 'SN_ASK_PROVIDER', 'Provider name shown in Service Catalog', o.providerName, v),
+      text(io, REQ.ASK_PROVIDER.code, 'Provider name shown in Service Catalog', o.providerName, v),
   },
   {
     key: 'launchRole',
@@ -81,7 +82,7 @@ export const QUESTIONS: Question[] = [
     ask: (io, o) =>
       yesNo(
         io,
-        'SN_ASK_LAUNCH_ROLE',
+        REQ.ASK_LAUNCH_ROLE.code,
         'Deploy the launch role to every account (StackSet), so subscribers need no IAM permissions?',
         o.launchRole,
       ),
@@ -93,7 +94,7 @@ export const QUESTIONS: Question[] = [
     ask: (io, o) =>
       io.requestResponse({
         kind: 'select',
-        code: 'SN_ASK_PRINCIPAL_TYPE',
+        code: REQ.ASK_PRINCIPAL_TYPE.code,
         message: 'Who may launch the product?',
         defaultResponse: o.principalType,
         choices: [
@@ -109,7 +110,7 @@ export const QUESTIONS: Question[] = [
     ask: async (io, o, v) => {
       const answer = await text(
         io,
-        'SN_ASK_IDC_SUBDOMAIN',
+        REQ.ASK_IDC_SUBDOMAIN.code,
         'Access-portal subdomain for sign-in links in emails (e.g. d-1234567890; empty for none)',
         o.idcSubdomain ?? '',
         (value) => (value === '' ? undefined : v(value)),
@@ -124,7 +125,7 @@ export const QUESTIONS: Question[] = [
     ask: (io, o, v) =>
       text(
         io,
-        'SN_ASK_PRINCIPALS',
+        REQ.ASK_PRINCIPALS.code,
         o.principalType === 'iam-role'
           ? 'IAM role names allowed to launch (comma list)'
           : 'Permission set names allowed to launch (comma list)',
@@ -139,7 +140,7 @@ export const QUESTIONS: Question[] = [
     ask: (io, o, v) =>
       text(
         io,
-        'SN_ASK_SHARE',
+        REQ.ASK_SHARE.code,
         'Share the portfolio with: org, none, or a comma list of OUs (ID, name or path) and account IDs',
         o.share.length === 0 ? 'none' : o.share.map(shareTargetText).join(','),
         v,
@@ -152,7 +153,7 @@ export const QUESTIONS: Question[] = [
     ask: (io, o, v) =>
       text(
         io,
-        'SN_ASK_STACKSET_TARGETS',
+        REQ.ASK_STACKSET_TARGETS.code,
         'Launch-role StackSet targets: root, or OUs (ID, name or path)',
         o.stacksetTargets.join(','),
         v,
@@ -165,7 +166,7 @@ export const QUESTIONS: Question[] = [
     ask: (io, o) =>
       yesNo(
         io,
-        'SN_ASK_SKIP_REPEATED',
+        REQ.ASK_SKIP_REPEATED.code,
         'Skip control findings that were merely re-evaluated (sent again every 12-24 h otherwise)?',
         o.skipRepeatedFindings,
       ),

@@ -5,11 +5,11 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { ShareResult } from '../../aws/catalog.js';
 import type { AwsContext, CallerIdentity } from '../../aws/clients.js';
 import type { OrganizationInfo } from '../../aws/organization.js';
-import { type DeployResult, deployStack, type ResourceChange, type StackEvent } from '../../aws/stacks.js';
+import { type DeployResult, deployStack, type ResourceChange } from '../../aws/stacks.js';
 import type { RecipientInstructions } from '../../core/account-shares.js';
 import { OperationError } from '../../core/errors.js';
-import type { IoHost } from '../../core/io.js';
 import type { AccountWithoutLaunchRole } from '../../core/launch-coverage.js';
+import { MSG, REQ } from '../../core/messages.js';
 import type { ResolvedShareTarget, SecnotifyOptions } from '../../core/options.js';
 import type { StepId } from '../../core/plan.js';
 import {
@@ -28,13 +28,8 @@ export interface ResolvedOptions extends Omit<SecnotifyOptions, 'share'> {
   share: ResolvedShareTarget[];
 }
 
-/** How the command shows stack operations; the steps never print. */
-export interface StackView {
-  /** A printer for one stack operation of a step, writing through that step's IoHost. */
-  stackProgress(io: IoHost, step: string): { onEvent(event: StackEvent): void; finish(): void };
-}
-
-export interface InstallView extends StackView {
+/** How the command shows a change set (the host prints stack activity itself); the steps never print. */
+export interface InstallView {
   changeTable(changes: ResourceChange[]): string;
 }
 
@@ -143,58 +138,54 @@ export async function deploy(
   stack: RenderedStack,
   account: AccountRole,
 ): Promise<{ result: DeployResult; report: StackReport }> {
-  const printer = ctx.view.stackProgress(run.io, run.step ?? stack.id);
-  try {
-    const result = await deployStack(
-      cfn,
-      {
-        stackName: stack.stackName,
-        templateBody: stack.body,
-        parameters: stack.parameters,
-        capabilities: stack.capabilities,
-        tags: { 'secnotify:stack': stack.id },
-      },
-      {
-        signal: run.signal,
-        dryRun: ctx.dryRun,
-        ...(ctx.pollIntervalMs ? { pollIntervalMs: ctx.pollIntervalMs } : {}),
-        onEvent: (e) => printer.onEvent(e),
-        confirm: (changes: ResourceChange[]) =>
-          (run.exclusive ?? ((fn) => fn()))(async () => {
-            run.io.notify({
-              level: 'info',
-              code: 'SN_CHANGE_SET',
-              text: `Changes to ${stack.stackName} (${account} account, ${stack.region}):\n${ctx.view.changeTable(changes)}`,
-            });
-            return run.io.requestResponse({
-              kind: 'confirm',
-              code: 'SN_CONFIRM_CHANGE_SET',
-              message: `Deploy these changes to ${stack.stackName}?`,
-              defaultResponse: true,
-              flag: '--yes',
-            });
-          }),
-      },
-    );
-    if (result.outcome === 'dry-run') {
-      run.io.notify({
-        level: 'info',
-        code: 'SN_CHANGE_SET',
-        text: `Would change ${stack.stackName} (${account} account, ${stack.region}):\n${ctx.view.changeTable(result.changes)}`,
-      });
-    }
-    const report: StackReport = {
+  const result = await deployStack(
+    cfn,
+    {
       stackName: stack.stackName,
-      account,
-      region: stack.region,
-      outcome: result.outcome,
-      status: result.status,
-      outputs: result.outputs,
-    };
-    return { result, report };
-  } finally {
-    printer.finish();
+      templateBody: stack.body,
+      parameters: stack.parameters,
+      capabilities: stack.capabilities,
+      tags: { 'secnotify:stack': stack.id },
+    },
+    {
+      io: run.io,
+      ...(run.step ? { step: run.step } : {}),
+      signal: run.signal,
+      dryRun: ctx.dryRun,
+      ...(ctx.pollIntervalMs ? { pollIntervalMs: ctx.pollIntervalMs } : {}),
+      confirm: (changes: ResourceChange[]) =>
+        (run.exclusive ?? ((fn) => fn()))(async () => {
+          run.io.notify(
+            MSG.CHANGE_SET.msg(
+              `Changes to ${stack.stackName} (${account} account, ${stack.region}):\n${ctx.view.changeTable(changes)}`,
+            ),
+          );
+          return run.io.requestResponse({
+            kind: 'confirm',
+            code: REQ.CONFIRM_CHANGE_SET.code,
+            message: `Deploy these changes to ${stack.stackName}?`,
+            defaultResponse: true,
+            flag: '--yes',
+          });
+        }),
+    },
+  );
+  if (result.outcome === 'dry-run') {
+    run.io.notify(
+      MSG.CHANGE_SET.msg(
+        `Would change ${stack.stackName} (${account} account, ${stack.region}):\n${ctx.view.changeTable(result.changes)}`,
+      ),
+    );
   }
+  const report: StackReport = {
+    stackName: stack.stackName,
+    account,
+    region: stack.region,
+    outcome: result.outcome,
+    status: result.status,
+    outputs: result.outputs,
+  };
+  return { result, report };
 }
 
 export const outcomeOf = (r: DeployResult): InstallOutcome | 'declined' =>

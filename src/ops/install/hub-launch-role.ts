@@ -7,7 +7,10 @@
 // --stackset-targets). When the StackSet covers the hub but does not run now, install stops and says so:
 // a second copy of the role would make the StackSet's instance in the hub fail.
 import { accountAncestors, type RoleLookup } from '../../aws/iam-roles.js';
-import { AbortError, OperationError } from '../../core/errors.js';
+import { formatElapsed, poll } from '../../aws/poll.js';
+import { waitProgressTo } from '../../cli/io/wait-progress.js';
+import { OperationError } from '../../core/errors.js';
+import { MSG } from '../../core/messages.js';
 import { LAUNCH_ROLE_NAME } from '../../core/render/infrastructure.js';
 import {
   deploy,
@@ -50,69 +53,40 @@ async function hubCoveredByStackSet(
   return targets.some((t) => above.includes(t));
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted)
-      return reject(
-        new AbortError(
-          `Stopped while waiting for ${LAUNCH_ROLE_NAME}; nothing is running in the hub. Run the same command again to continue.`,
-        ),
-      );
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(
-        new AbortError(
-          `Stopped while waiting for ${LAUNCH_ROLE_NAME} in the hub account. Run the same command again to continue.`,
-        ),
-      );
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-
 /** Polls GetRole until the role appears, the StackSet step settles without it, or the time runs out. */
 async function waitForRole(
   ctx: Pick<InstallContext, 'hubCaller' | 'pollIntervalMs'>,
-  run: Pick<InstallRun, 'io' | 'signal'>,
+  run: Pick<InstallRun, 'io' | 'signal'> & { step?: string },
   deps: HubLaunchRoleDeps & { stackSet: StackSetInFlight },
 ): Promise<void> {
-  const interval = ctx.pollIntervalMs ?? 5_000;
-  const timeout = deps.waitTimeoutMs ?? 15 * 60_000;
-  const started = Date.now();
   let settled: boolean | undefined;
   void deps.stackSet.settled.then((ok) => {
     settled = ok;
   });
-  const activity = run.io.activity(
-    `Waiting for ${LAUNCH_ROLE_NAME} in hub account ${ctx.hubCaller.accountId} (from the launch-role StackSet)`,
+  const where = `hub account ${ctx.hubCaller.accountId}`;
+  const missing = (why: string) =>
+    new OperationError(
+      `${LAUNCH_ROLE_NAME} is not in ${where}${why}; the portfolio's launch constraint needs it there.`,
+      {
+        hint: 'Check the StackSet instance for the hub account (install lists failed instances), fix it and run the same command again; or run install with --no-launch-role.',
+      },
+    );
+  await poll(
+    async () => {
+      if (await deps.roleExists(LAUNCH_ROLE_NAME)) return { done: true, value: undefined };
+      if (settled === false) throw missing(': the launch-roles step failed');
+      if (settled === true) throw missing(' although the launch-role StackSet finished');
+      return { done: false, state: 'launch-role StackSet running' };
+    },
+    {
+      description: `${LAUNCH_ROLE_NAME} in ${where} (from the launch-role StackSet)`,
+      intervalMs: ctx.pollIntervalMs ?? 5_000,
+      timeoutMs: deps.waitTimeoutMs ?? 15 * 60_000,
+      signal: run.signal,
+      onProgress: waitProgressTo(run.io, MSG.LAUNCH_ROLE_WAIT, run.step),
+      timeoutError: (last) => missing(` after ${formatElapsed(last.elapsedMs)}`),
+    },
   );
-  try {
-    for (;;) {
-      if (await deps.roleExists(LAUNCH_ROLE_NAME)) {
-        activity.succeed(`${LAUNCH_ROLE_NAME} is in hub account ${ctx.hubCaller.accountId}`);
-        return;
-      }
-      const waited = Date.now() - started;
-      if (settled !== undefined || waited > timeout) {
-        activity.fail();
-        throw new OperationError(
-          `${LAUNCH_ROLE_NAME} is not in hub account ${ctx.hubCaller.accountId}${settled === false ? ': the launch-roles step failed' : settled ? ' although the launch-role StackSet finished' : ` after ${Math.round(waited / 1000)} s`}; the portfolio's launch constraint needs it there.`,
-          {
-            hint: 'Check the StackSet instance for the hub account (secnotify status lists failed instances), fix it and run the same command again; or run install with --no-launch-role.',
-          },
-        );
-      }
-      activity.update(
-        `Waiting for ${LAUNCH_ROLE_NAME} in hub account ${ctx.hubCaller.accountId} (launch-role StackSet running, ${Math.round(waited / 1000)} s)`,
-      );
-      await Promise.race([sleep(interval, run.signal), deps.stackSet.settled]);
-    }
-  } finally {
-    activity.stop();
-  }
 }
 
 export async function ensureHubLaunchRole(
@@ -169,7 +143,7 @@ export async function ensureHubLaunchRole(
   if (!ctx.management && result.outcome !== 'no-changes') {
     run.io.notify({
       level: 'warn',
-      code: 'SN_HUB_LAUNCH_ROLE_STACK',
+      code: MSG.HUB_LAUNCH_ROLE_STACK.code,
       text: `Deployed ${LAUNCH_ROLE_NAME} in the hub with stack ${stack.stackName}. If a launch-role StackSet later targets this account, its instance here fails while this stack holds the role: delete ${stack.stackName} before that.`,
     });
   }

@@ -46,7 +46,7 @@ export function installSteps(
   const planned = (id: StepId) => plan.find((p) => p.id === id)?.run === true;
   const roleExists = extra.roleExists ?? roleLookup(ctx.hub, ctx.hubCaller.partition);
   const runners: Record<StepId, InstallStep['run']> = {
-    'org-setup': () => orgSetup(ctx, regionOf('org-setup')),
+    'org-setup': (run) => orgSetup(ctx, run, regionOf('org-setup')),
     'launch-roles': (run) => launchRoles(ctx, run, regionOf('launch-roles')),
     templates: (run) => templates(ctx, run),
     portfolio: (run) =>

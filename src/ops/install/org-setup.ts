@@ -6,10 +6,13 @@ import {
   registerDelegatedAdmin,
   SERVICE_CATALOG_PRINCIPAL,
 } from '../../aws/organization.js';
-import { type InstallContext, type InstallDone, managementIn } from './context.js';
+import { waitProgressTo } from '../../cli/io/wait-progress.js';
+import { MSG } from '../../core/messages.js';
+import { type InstallContext, type InstallDone, type InstallRun, managementIn } from './context.js';
 
 export async function orgSetup(
-  ctx: Pick<InstallContext, 'management' | 'hubCaller' | 'options' | 'dryRun'>,
+  ctx: Pick<InstallContext, 'management' | 'hubCaller' | 'options' | 'dryRun' | 'pollIntervalMs'>,
+  run: Pick<InstallRun, 'io' | 'signal'>,
   region: string,
 ): Promise<InstallDone<'org-setup'>> {
   if (ctx.dryRun) {
@@ -22,7 +25,13 @@ export async function orgSetup(
   }
   const mgmt = managementIn(ctx, 'org-setup', region);
   const hubId = ctx.hubCaller.accountId;
-  const access = await enableServiceCatalogOrgAccess(await mgmt.serviceCatalog());
+  // Registering the delegated administrator or sharing with the organization waits until the access reads
+  // ENABLED (GetAWSOrganizationsAccessStatus passes through UNDER_CHANGE).
+  const access = await enableServiceCatalogOrgAccess(await mgmt.serviceCatalog(), {
+    signal: run.signal,
+    ...(ctx.pollIntervalMs ? { pollIntervalMs: ctx.pollIntervalMs } : {}),
+    onProgress: waitProgressTo(run.io, MSG.ORG_ACCESS_STATUS, 'org-setup'),
+  });
   const admin = await registerDelegatedAdmin(await mgmt.organizations(), hubId, SERVICE_CATALOG_PRINCIPAL);
   const trusted = ctx.options.launchRole
     ? await activateStackSetsTrustedAccess(await mgmt.cloudformation())
