@@ -86,7 +86,10 @@ export interface EngineResult<
   stepMs: number;
 }
 
-/** Messages of a step carry its id in `data.step`: hosts prefix its lines, tests and --json read it. */
+/**
+ * Messages of a step carry its id in `data.step`: hosts prefix its lines (`[templates] …`), tests and --json
+ * read it. The engine's own step messages carry it the same way, so their text does not repeat the id.
+ */
 export function stepIo(io: IoHost, step: string): IoHost {
   const tag = (m: IoMessage): IoMessage => ({
     ...m,
@@ -170,7 +173,7 @@ export async function runStepGraph<
   const start = (s: StepDefinition<Id, Outcome, Outputs>) => {
     const { id } = s.plan;
     const scoped = stepIo(io, id);
-    io.notify({ ...MSG.STEP.msg(`${id}: ${s.plan.title}`), data: { step: id } });
+    io.notify({ ...MSG.STEP.msg(s.plan.title), data: { step: id } });
     const t0 = Date.now();
     const promise = s
       .run({ step: id, io: scoped, signal, exclusive, whenSettled, output: (k) => outputs[k] })
@@ -208,11 +211,11 @@ export async function runStepGraph<
       settleStep(plan.id, outcome !== 'declined');
       if (outcome === 'declined') {
         declined ??= plan.id;
-        io.notify({ ...MSG.STEP_DECLINED.msg(`${plan.id}: declined`), data: { step: plan.id } });
+        io.notify({ ...MSG.STEP_DECLINED.msg('declined'), data: { step: plan.id } });
         continue;
       }
       finished.add(plan.id);
-      io.notify({ ...MSG.STEP_DONE.msg(`${plan.id}: ${detail}`), data: { step: plan.id } });
+      io.notify({ ...MSG.STEP_DONE.msg(detail), data: { step: plan.id } });
     } else {
       settleStep(plan.id, false);
       failures.push({ id: plan.id, error: settled.error });
@@ -220,7 +223,7 @@ export async function runStepGraph<
       const message = settled.error instanceof Error ? settled.error.message : String(settled.error);
       reports.set(plan.id, { ...base, outcome: aborted ? 'interrupted' : 'failed', detail: message });
       if (!(settled.error instanceof AbortError)) {
-        io.notify({ ...MSG.STEP_FAILED.msg(`${plan.id} failed`), data: { step: plan.id } });
+        io.notify({ ...MSG.STEP_FAILED.msg('failed'), data: { step: plan.id } });
       }
     }
   }
@@ -253,7 +256,7 @@ export async function runStepGraph<
     // Every failure is shown; the first one is what the command exits with.
     for (const extra of errors.slice(1)) {
       const message = extra.error instanceof Error ? extra.error.message : String(extra.error);
-      io.notify({ ...MSG.STEP_ERROR.msg(`${extra.id}: ${message}`), data: { step: extra.id } });
+      io.notify({ ...MSG.STEP_ERROR.msg(message), data: { step: extra.id } });
     }
     const first = errors[0]!.error;
     if (first instanceof SecnotifyError && !(first instanceof UsageError)) {

@@ -126,7 +126,7 @@ describe('uninstall', () => {
     // Removed in dependency order: shares before the portfolio, the portfolio before the buckets' stack
     // and before the launch roles its constraint names; the StackSet and the buckets go at the same time.
     const at = (text: string) => removed.stderr.indexOf(text);
-    const sharesGone = at('shares: ');
+    const sharesGone = at('[shares] ');
     const portfolioGone = at('Deleting stack SecurityNotifications-Service-Catalog');
     const bucketStack = at('Deleting stack SecurityNotifications-SC-Bucket');
     const stackSet = at('Deleting stack SecurityNotifications-IAM-roles-StackSet');
