@@ -126,11 +126,14 @@ describe('uninstall', () => {
     // Removed in dependency order: shares before the portfolio, the portfolio before the buckets' stack
     // and before the launch roles its constraint names; the StackSet and the buckets go at the same time.
     const at = (text: string) => removed.stderr.indexOf(text);
-    const sharesGone = at('[shares] ');
+    const sharesGone = at('"step":"shares"');
     const portfolioGone = at('Deleting stack SecurityNotifications-Service-Catalog');
     const bucketStack = at('Deleting stack SecurityNotifications-SC-Bucket');
     const stackSet = at('Deleting stack SecurityNotifications-IAM-roles-StackSet');
-    expect([sharesGone, portfolioGone, bucketStack, stackSet].every((p) => p >= 0)).toBe(true);
+    expect(
+      [sharesGone, portfolioGone, bucketStack, stackSet].every((p) => p >= 0),
+      removed.stderr,
+    ).toBe(true);
     expect(sharesGone).toBeLessThan(portfolioGone);
     expect(portfolioGone).toBeLessThan(bucketStack);
     expect(portfolioGone).toBeLessThan(stackSet);
