@@ -3,6 +3,7 @@
 // is installed; exit 1 only when a part could not be looked at.
 import { OperationError } from '../../core/errors.js';
 import { renderProductTemplate } from '../../core/render/product.js';
+import type { StatusFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/stack-progress.js';
 import { evaluateStatus, formatStatus } from '../status/report.js';
@@ -13,9 +14,9 @@ import {
   readCommandOptions,
 } from '../uninstall/accounts.js';
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const { io, globals } = ctx;
-  const read = readCommandOptions(globals, opts);
+export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void> {
+  const { io } = ctx;
+  const read = readCommandOptions(ctx, flags);
   const accounts = await openAccounts(read);
   try {
     const options = await deployedOptions(accounts, read, io);
@@ -34,10 +35,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       ...(productTemplateHash ? { productTemplateHash } : {}),
       options,
     });
-    const color = globals.color !== false && !globals.json;
     io.result(
       report,
-      formatStatus(report, (header, rows) => formatTable(header, rows, color && io.interactive)),
+      formatStatus(report, (header, rows) => formatTable(header, rows, ctx.color && io.interactive)),
     );
     if (report.couldNotCheck.length > 0) {
       throw new OperationError(`Could not look at: ${report.couldNotCheck.join(', ')} (reasons above).`, {

@@ -3,8 +3,8 @@
 // install order → one result. Absent parts are skipped, so a second run says "nothing to remove".
 import { AbortError } from '../../core/errors.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
+import type { UninstallFlags } from '../command-options.js';
 import { type CommandContext, pollIntervalFromEnv } from '../context.js';
-import { colorEnabled } from '../io/paint.js';
 import { runSteps } from '../run-steps.js';
 import {
   deployedOptions,
@@ -14,18 +14,18 @@ import {
 } from '../uninstall/accounts.js';
 import { REMOVAL_RUNNERS } from '../uninstall/steps.js';
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const { io, globals } = ctx;
-  const read = readCommandOptions(globals, opts);
+export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<void> {
+  const { io } = ctx;
+  const read = readCommandOptions(ctx, flags);
   const choices: RemovalChoices = {
-    keepShares: Boolean(opts.keepShares),
-    keepPortfolio: Boolean(opts.keepPortfolio),
-    keepBuckets: Boolean(opts.keepBuckets),
-    keepPermissionSet: Boolean(opts.keepPermissionSet),
-    keepLaunchRoles: Boolean(opts.keepLaunchRoles),
-    includeOrgSetup: Boolean(opts.includeOrgSetup),
+    keepShares: Boolean(flags.keepShares),
+    keepPortfolio: Boolean(flags.keepPortfolio),
+    keepBuckets: Boolean(flags.keepBuckets),
+    keepPermissionSet: Boolean(flags.keepPermissionSet),
+    keepLaunchRoles: Boolean(flags.keepLaunchRoles),
+    includeOrgSetup: Boolean(flags.includeOrgSetup),
   };
-  const dryRun = Boolean(opts.dryRun);
+  const dryRun = Boolean(flags.dryRun);
 
   const accounts = await openAccounts(read);
   try {
@@ -67,7 +67,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       facts,
       io,
       signal: ctx.signal,
-      color: colorEnabled(globals.color !== false) && !globals.json,
+      color: ctx.color,
       ...(pollIntervalFromEnv() !== undefined
         ? { pollIntervalMs: pollIntervalFromEnv(), settleMs: pollIntervalFromEnv() }
         : {}),
