@@ -7,21 +7,23 @@ export * from './options/email.js';
 export * from './options/model.js';
 export {
   CLOUDFORMATION_MAX_RESOURCES,
-  defaultOptions,
-  defineOption,
   isOuPath,
   MAX_PRINCIPALS,
+  PORTFOLIO_FIXED_RESOURCES,
+  PORTFOLIO_RESOURCES_PER_PRINCIPAL,
+  parseShare,
+  SERVICE_CATALOG_MAX_PATTERN_PRINCIPALS,
+} from './options/parsers.js';
+export {
+  defaultOptions,
+  defineOption,
   OPTIONS,
   type OptionDef,
   optionDef,
   optionFlag,
   optionsToConfig,
   type ParseContext,
-  PORTFOLIO_FIXED_RESOURCES,
-  PORTFOLIO_RESOURCES_PER_PRINCIPAL,
-  parseShare,
   type QuestionSpec,
-  SERVICE_CATALOG_MAX_PATTERN_PRINCIPALS,
 } from './options/registry.js';
 export { identityCenterLinks, mergeLayers, optionField, resolveOptions } from './options/resolve.js';
 export { QUOTE_LIMIT, quote } from './options/values.js';
