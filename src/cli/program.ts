@@ -45,7 +45,8 @@ export function buildProgram(runCommand: Runner): Command {
     .option('--no-color', 'no colour in output (also NO_COLOR)')
     .option('--debug', 'print stack traces and AWS request details', false)
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ sortSubcommands: false })
+    // Subcommand help lists the global options too (inherited by every command added below).
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     // Inherited by every subcommand added below: commander's own errors are thrown, not process.exit(1).
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });

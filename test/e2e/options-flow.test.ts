@@ -94,6 +94,18 @@ describe('colour is decided once', () => {
 });
 
 describe('every command takes the flags it needs', () => {
+  it('shows the global options in every subcommand help', async () => {
+    for (const command of ['install', 'doctor', 'status', 'uninstall', 'render', 'send-test-finding']) {
+      const result = await runCli([command, '--help']);
+      expect(result.code).toBe(0);
+      for (const flag of ['--profile', '--management-profile', '--config', '--yes', '--json', '--no-color'])
+        expect(result.stdout, `${command} --help`).toContain(flag);
+    }
+    const doctor = await runCli(['doctor', '--help']);
+    expect(doctor.stdout).toContain('--management-role-arn');
+    expect(doctor.stdout).toContain('--allowed-email-domains');
+  });
+
   it('preview --formatter eventbridge works without extra flags', async () => {
     const result = await runCli([
       'preview',

@@ -5,7 +5,7 @@ import { identifyAccounts, openAccounts } from '../../aws/accounts.js';
 import type { AwsContext, CallerIdentity } from '../../aws/clients.js';
 import { diagnose } from '../../aws/doctor-facts.js';
 import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
-import { configToYaml } from '../../core/config.js';
+import { configToYaml, DEFAULT_CONFIG_FILE } from '../../core/config.js';
 import { doctorSettings } from '../../core/doctor.js';
 import { AbortError, OperationError, UsageError } from '../../core/errors.js';
 import { nonEmptyPath, resolveOptions, type SecnotifyOptions, shareTargetText } from '../../core/options.js';
@@ -163,7 +163,7 @@ export async function run(ctx: CommandContext, flags: InstallFlags): Promise<voi
       io,
       signal: ctx.signal,
       resumeText: (done) =>
-        `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}. Fix the cause and run the same command again: finished steps report no changes.`,
+        `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}. Fix the cause and run the same command again: finished steps report no changes.${rerunHint(first.configFile, Object.keys(answers.values).length > 0 && saveConfig === undefined)}`,
       stopAfter: (result) =>
         result.outcome === 'declined'
           ? new AbortError(`Declined the changes to step ${result.id}; later steps did not run.`)
@@ -204,6 +204,14 @@ export async function run(ctx: CommandContext, flags: InstallFlags): Promise<voi
   } finally {
     accounts.close();
   }
+}
+
+/** Where the next run finds this run's answers: the config file read, or a hint to keep typed answers. */
+function rerunHint(configFile: string | undefined, typedAnswers: boolean): string {
+  if (configFile) return ` It reads ${configFile} again.`;
+  if (typedAnswers)
+    return ` To keep the answers typed above, add --save-config ${DEFAULT_CONFIG_FILE}: the next run reads ./${DEFAULT_CONFIG_FILE} by default.`;
+  return '';
 }
 
 /**
