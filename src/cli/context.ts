@@ -2,8 +2,10 @@
 // the entry), an abort signal wired to Ctrl-C, and helpers to turn flags + config file into validated
 // options before any AWS client exists.
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AwsContext } from '../aws/clients.js';
 import { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfigFile } from '../core/config.js';
+import { UsageError } from '../core/errors.js';
 import type { IoHost } from '../core/io.js';
 import {
   type ConnectionLayer,
@@ -86,14 +88,24 @@ export function configFileToRead(
 ): LoadedConfig | undefined {
   const given = nonEmptyPath('--config', ctx.globals.config);
   if (given !== undefined) return loadConfigFile(given);
-  const local = `${cwd}/${DEFAULT_CONFIG_FILE}`;
+  const local = join(cwd, DEFAULT_CONFIG_FILE);
   if (!existsSync(local) || !statSync(local).isFile()) return undefined;
   ctx.io.notify({
     level: 'info',
     code: 'SN_CONFIG_DEFAULT',
     text: `Reading options from ./${DEFAULT_CONFIG_FILE} in the current folder (--config FILE reads another file; flags win over it).`,
   });
-  return loadConfigFile(DEFAULT_CONFIG_FILE);
+  const loaded = loadConfigFile(local, DEFAULT_CONFIG_FILE);
+  // A file that merely sits in the current folder (a cloned repository, say) must not send signed AWS
+  // requests, session token included, to an endpoint of its choosing without being asked to.
+  if (loaded.connection.endpointUrl !== undefined && ctx.globals.endpointUrl === undefined) {
+    const field = `endpointUrl (in ${DEFAULT_CONFIG_FILE})`;
+    throw new UsageError(
+      `${field}: a config file read by default may not redirect AWS requests; pass --config ${DEFAULT_CONFIG_FILE} to use this file as it is, or --endpoint-url.`,
+      { field },
+    );
+  }
+  return loaded;
 }
 
 /**

@@ -36,8 +36,9 @@ function readConfigText(file: string): string {
   }
 }
 
-export function loadConfigFile(file: string): LoadedConfig {
-  return parseConfigText(readConfigText(file), file);
+/** Reads and parses a config file; `shownAs` is how messages name it (default: the path given). */
+export function loadConfigFile(file: string, shownAs: string = file): LoadedConfig {
+  return parseConfigText(readConfigText(file), shownAs);
 }
 
 /** The options and connection values a config file's text holds, every key checked against the registry. */

@@ -1,7 +1,13 @@
 // The command context: colour decided once, and the accounts every command opens from the same settings.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountTargets } from '../../src/aws/accounts.js';
-import { decideColor } from '../../src/cli/context.js';
+import { configFileToRead, decideColor, type GlobalOptions } from '../../src/cli/context.js';
+import { UsageError } from '../../src/core/errors.js';
+import { resolveOptions } from '../../src/core/options.js';
+import { ScriptedIo } from '../support/scripted-io.js';
 
 describe('decideColor', () => {
   const on = { color: true, json: false };
@@ -41,5 +47,59 @@ describe('accountTargets', () => {
       profile: 'org',
       flags: { profile: '--management-profile' },
     });
+  });
+});
+
+describe('configFileToRead', () => {
+  const globals = (more: Partial<GlobalOptions> = {}): GlobalOptions => ({
+    yes: false,
+    json: false,
+    color: false,
+    debug: false,
+    ...more,
+  });
+  const folder = (text?: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sn-ctx-'));
+    if (text !== undefined) writeFileSync(join(dir, 'secnotify.yaml'), text);
+    return dir;
+  };
+
+  it('reads ./secnotify.yaml when no --config is given, with a notice naming it', () => {
+    const io = new ScriptedIo({});
+    const loaded = configFileToRead({ io, globals: globals() }, folder('timezone: Asia/Tokyo\n'));
+    expect(resolveOptions(loaded!.options).timezone).toBe('Asia/Tokyo');
+    expect(loaded!.file).toBe('secnotify.yaml');
+    expect(io.messages.map((m) => m.code)).toEqual(['SN_CONFIG_DEFAULT']);
+  });
+
+  it('reads nothing, silently, when there is no such file (or it is a folder)', () => {
+    const io = new ScriptedIo({});
+    expect(configFileToRead({ io, globals: globals() }, folder())).toBeUndefined();
+    const dir = folder();
+    mkdirSync(join(dir, 'secnotify.yaml'));
+    expect(configFileToRead({ io, globals: globals() }, dir)).toBeUndefined();
+    expect(io.messages).toEqual([]);
+  });
+
+  it('refuses an endpoint from a file read by default, unless the endpoint is given as a flag', () => {
+    const dir = folder('endpointUrl: http://127.0.0.1:9\n');
+    const io = new ScriptedIo({});
+    let error: unknown;
+    try {
+      configFileToRead({ io, globals: globals() }, dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).field).toBe('endpointUrl (in secnotify.yaml)');
+    expect(
+      configFileToRead({ io, globals: globals({ endpointUrl: 'http://127.0.0.1:1' }) }, dir),
+    ).toBeDefined();
+  });
+
+  it('rejects an empty --config', () => {
+    expect(() =>
+      configFileToRead({ io: new ScriptedIo({}), globals: globals({ config: '' }) }, folder()),
+    ).toThrow(/--config: the value is empty/);
   });
 });

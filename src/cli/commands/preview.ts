@@ -4,7 +4,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { DEFAULT_PERMISSION_SET, resolveOptions, type SecnotifyOptions } from '../../core/options.js';
+import {
+  DEFAULT_PERMISSION_SET,
+  nonEmptyPath,
+  resolveOptions,
+  type SecnotifyOptions,
+} from '../../core/options.js';
 import { patterns } from '../../core/patterns.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { type Email, planEmails } from '../../notify/format.js';
@@ -118,7 +123,7 @@ export async function run(ctx: CommandContext, flags: PreviewFlags): Promise<voi
     });
   }
   const all = Boolean(flags.all);
-  const files = inputFiles(flags.event, all);
+  const files = inputFiles(nonEmptyPath('--event', flags.event)!, all);
   const previews = files.map((file) => ({
     ...previewOne(readJson(file), file, options, permissionSet),
     ...(all ? { file } : {}),
