@@ -36,6 +36,10 @@ describe('./secnotify.yaml is read by default, like samconfig.toml', () => {
     });
     // The file's region (a connection key) is used too: no warning about a missing Region.
     expect(result.stderr).not.toContain('No region given');
+    // Offline, the Identity Center home Region is not guessed silently.
+    expect(result.stderr).toContain(
+      "No --idc-region: the principals' role paths and the permission set are rendered for eu-central-1",
+    );
   });
 
   it('names the key and the file when a value in it is wrong', async () => {

@@ -79,6 +79,14 @@ export async function run(ctx: CommandContext, flags: RenderFlags): Promise<void
   const outDir = resolve(out);
 
   const product = renderProductTemplate(options, {});
+  if (options.principalType === 'identity-center' && options.idcRegion === undefined) {
+    // Offline there is nothing to look the home Region up in; install would, or stop and ask for it.
+    ctx.io.notify({
+      level: 'warn',
+      code: 'SN_RENDER_IDC_REGION',
+      text: `No --idc-region: the principals' role paths and the permission set are rendered for ${hubRegion}; pass --idc-region with the Identity Center home Region for the real ones.`,
+    });
+  }
   const stacks = renderInfrastructure(options, { hubRegion, idcHomeRegion: options.idcRegion });
 
   mkdirSync(outDir, { recursive: true });
