@@ -10,6 +10,7 @@ import { UsageError } from '../../src/core/errors.js';
 import {
   CLOUDFORMATION_MAX_RESOURCES,
   defaultOptions,
+  inAllowedDomains,
   isDomainName,
   isEmailAddress,
   MAX_PRINCIPALS,
@@ -300,6 +301,13 @@ describe('values that cannot deploy', () => {
     ['ünïcode@example.com', false],
   ])('email address %s is deliverable: %s', (address, ok) => {
     expect(isEmailAddress(address)).toBe(ok);
+  });
+
+  it('matches addresses to allowed domains exactly, in lower case as the product template does', () => {
+    expect(inAllowedDomains('team@example.com', [])).toBe(true);
+    expect(inAllowedDomains('team@example.com', ['example.org', 'example.com'])).toBe(true);
+    expect(inAllowedDomains('team@mail.example.com', ['example.com'])).toBe(false);
+    expect(inAllowedDomains('team@Example.com', ['example.com'])).toBe(false);
   });
 
   it('checks domain names as DNS does', () => {

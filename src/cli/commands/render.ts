@@ -57,7 +57,7 @@ function subscriberEmails(value: string | undefined, allowedDomains: string[]): 
   const outside = addresses.find((a) => !inAllowedDomains(a, allowedDomains));
   if (outside !== undefined) {
     throw new UsageError(
-      `${field}: ${quote(outside)} is not in the allowed email domains (${allowedDomains.join(', ')}).`,
+      `${field}: ${quote(outside)} is not at one of the allowed email domains (${allowedDomains.join(', ')}), written in lower case.`,
       { field },
     );
   }

@@ -33,7 +33,10 @@ export function emailDomain(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
-/** Whether an address is in one of the domains (exact match: a subdomain is another domain). */
+/**
+ * Whether an address is in one of the (lower-case) domains: exact match, a subdomain is another domain, and
+ * the address's domain must be written in lower case as the product template's address pattern requires.
+ */
 export function inAllowedDomains(address: string, domains: readonly string[]): boolean {
-  return domains.length === 0 || domains.includes(emailDomain(address));
+  return domains.length === 0 || domains.includes(address.slice(address.lastIndexOf('@') + 1));
 }
