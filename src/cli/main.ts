@@ -1,21 +1,30 @@
 // The entry: parse, run one command, print any error once, exit with the documented code
 // (0 success, 1 failure, 2 bad usage or input, 130 interrupted).
-import { type Command, CommanderError } from 'commander';
+import { type Command, CommanderError, type OptionValues } from 'commander';
 import { DeploymentError, ExitCode, SecnotifyError } from '../core/errors.js';
-import type { GlobalOptions } from './context.js';
+import { decideColor, type GlobalOptions } from './context.js';
 import { type ClosableIoHost, createIoHost, detectInteractive } from './io/hosts.js';
-import { colorEnabled, createPainter } from './io/paint.js';
+import { createPainter } from './io/paint.js';
 import { formatFailureTable } from './io/stack-progress.js';
 import { buildProgram, type CommandModule } from './program.js';
 
 let io: ClosableIoHost | undefined;
 let debug = process.argv.includes('--debug');
-let color = colorEnabled(!process.argv.includes('--no-color'));
+// Until the flags are parsed (errors from commander itself), the raw arguments decide.
+let color = decideColor({
+  color: !process.argv.includes('--no-color'),
+  json: process.argv.includes('--json'),
+});
 
-async function runCommand(load: () => Promise<CommandModule>, cmd: Command, args: string[]): Promise<void> {
-  const globals = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+async function runCommand<F extends OptionValues>(
+  load: () => Promise<CommandModule<F>>,
+  cmd: Command,
+  args: string[],
+): Promise<void> {
+  const globals = cmd.optsWithGlobals<GlobalOptions>();
   debug = globals.debug;
-  color = colorEnabled(globals.color !== false) && !globals.json;
+  // Colour is decided here, once, and handed to the host and to every command.
+  color = decideColor(globals);
   io = createIoHost({
     json: globals.json,
     yes: globals.yes,
@@ -39,7 +48,7 @@ async function runCommand(load: () => Promise<CommandModule>, cmd: Command, args
   process.on('SIGINT', onSigint);
   try {
     const module = await load();
-    await module.run({ io, globals, signal: controller.signal }, cmd.opts(), args);
+    await module.run({ io, globals, color, signal: controller.signal }, cmd.opts<F>(), args);
   } finally {
     io.close();
     process.off('SIGINT', onSigint);

@@ -207,6 +207,14 @@ export const MSG = {
     code: 'SN_RENDER_DEFAULT_REGION',
     description: 'render used a default region.',
   }),
+  RENDER_IDC_REGION: make.warn()({
+    code: 'SN_RENDER_IDC_REGION',
+    description: 'render has no Identity Center home Region and renders the hub Region in its place.',
+  }),
+  CONFIG_DEFAULT: make.info()({
+    code: 'SN_CONFIG_DEFAULT',
+    description: 'The ./secnotify.yaml of the current folder is read because --config was not given.',
+  }),
   RENDER_PLACEHOLDERS: make.info()({
     code: 'SN_RENDER_PLACEHOLDERS',
     description: 'render left placeholders for values it could not look up.',

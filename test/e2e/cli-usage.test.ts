@@ -93,6 +93,44 @@ const rows: [string, string[], string][] = [
     'stackNames',
   ],
   ['missing config file', ['--config', join(dir, 'absent.yaml')], '--config'],
+  // Round two (issue 12): empty strings, look-alikes, limits, the real source of a value.
+  ['empty config path', ['--config', ''], '--config'],
+  ['empty profile', ['--profile', ''], '--profile'],
+  ['empty management profile', ['--management-profile', ''], '--management-profile'],
+  ['empty endpoint', ['--endpoint-url', ''], '--endpoint-url'],
+  ['account ID in Arabic-Indic digits', ['--share', '١١١١٢٢٢٢٣٣٣٣'], '--share'],
+  ['account ID in fullwidth digits', ['--share', '１１１１２２２２３３３３'], '--share'],
+  ['Root for root', ['--stackset-targets', 'Root'], '--stackset-targets'],
+  [
+    'more principals than a portfolio takes',
+    ['--principals', Array.from({ length: 11 }, (_, i) => `Team${i}`).join(',')],
+    '--principals',
+  ],
+  [
+    'provider name with a dynamic reference',
+    ['--provider-name', '{{resolve:ssm:/secret}}'],
+    '--provider-name',
+  ],
+  ['provider name with a bidi override', ['--provider-name', 'Security\u202Emoc.live'], '--provider-name'],
+  ['email domain written with @', ['--allowed-email-domains', '@example.com'], '--allowed-email-domains'],
+  ['email domain without a dot', ['--allowed-email-domains', 'example'], '--allowed-email-domains'],
+  [
+    'org-wide subscriptions in config not a boolean',
+    ['--config', config('orgwide.yaml', 'allowOrgWideSubscriptions: sometimes\n')],
+    'allowOrgWideSubscriptions (in',
+  ],
+  [
+    'time zone from the config file',
+    ['--config', config('tz.yaml', 'timezone: Mars/Base\n')],
+    'timezone (in',
+  ],
+  ['empty profile in the config file', ['--config', config('profile.yaml', 'profile: ""\n')], 'profile (in'],
+  ['time zone of 5,000 characters', ['--timezone', `Mars/${'x'.repeat(5000)}`], 'more characters'],
+];
+// [what, environment, the variable the message must name]: values the SDK would read from the environment.
+const envRows: [string, Record<string, string>, string][] = [
+  ['malformed AWS_REGION', { AWS_REGION: 'Europe' }, 'AWS_REGION'],
+  ['malformed AWS_DEFAULT_REGION', { AWS_REGION: '', AWS_DEFAULT_REGION: 'eu_west_1' }, 'AWS_DEFAULT_REGION'],
 ];
 // Options of install alone.
 const installRows: [string, string[], string][] = [
@@ -102,12 +140,35 @@ const installRows: [string, string[], string][] = [
     ['--management-role-arn', 'OrganizationAccountAccessRole'],
     '--management-role-arn',
   ],
+  ['empty --save-config', ['--save-config', ''], '--save-config'],
+];
+// Options of render alone.
+const renderRows: [string, string[], string][] = [
+  ['empty --out', ['--out', ''], '--out'],
+  ['subscriber address with two dots', ['--subscriber-emails', 'a..b@example.com'], '--subscriber-emails'],
+  [
+    'subscriber address outside the allowed domains',
+    ['--allowed-email-domains', 'example.com', '--subscriber-emails', 'team@example.org'],
+    '--subscriber-emails',
+  ],
+];
+// The commands that look into the management account take --management-role-arn, checked the same way.
+const managementRows: [string, string[], string][] = [
+  [
+    'management role that is not a role ARN',
+    ['--management-role-arn', 'arn:aws:iam::1:role/x'],
+    '--management-role-arn',
+  ],
+  ['empty management role', ['--management-role-arn', ''], '--management-role-arn'],
+  ['empty profile', ['--profile', ''], '--profile'],
 ];
 // The subscriber email list is a render option only.
 const renderOnly = new Set(['email list with a bad address', 'email list with semicolons']);
 // Every shared row runs through render (offline) and install (which would otherwise call AWS).
-const cases: [string, string, string[], string][] = [
-  ...rows.map(([what, args, field]): [string, string, string[], string] => ['render', what, args, field]),
+type Case = [string, string, string[], string, Record<string, string>?];
+const cases: Case[] = [
+  ...rows.map(([what, args, field]): Case => ['render', what, args, field]),
+  ...renderRows.map(([what, args, field]): Case => ['render', what, args, field]),
   ...rows
     .filter(([what]) => !renderOnly.has(what))
     .map(([what, args, field]): [string, string, string[], string] => ['install', what, args, field]),
@@ -117,7 +178,25 @@ const cases: [string, string, string[], string][] = [
     args,
     field,
   ]),
+  ...['doctor', 'status', 'uninstall'].flatMap((command) =>
+    managementRows.map(([what, args, field]): Case => [command, what, args, field]),
+  ),
+  ...['render', 'install', 'doctor'].flatMap((command) =>
+    envRows.map(([what, env, variable]): Case => [command, what, [], variable, env]),
+  ),
 ];
+const commandArgs = (command: string, out: string, saved: string): string[] => {
+  switch (command) {
+    case 'render':
+      return ['render', '--out', out];
+    case 'install':
+      return ['install', '--yes', '--save-config', saved];
+    case 'uninstall':
+      return ['uninstall', '--yes'];
+    default:
+      return [command];
+  }
+};
 
 let server: Server;
 let requests = 0;
@@ -140,21 +219,24 @@ describe('bad input exits 2 naming the field, before any AWS call', () => {
     expect(new Set(cases.map((r) => r[1])).size).toBeGreaterThanOrEqual(25);
   });
 
-  it.concurrent.each(cases)('%s: %s', async (command, _what, args, field) => {
+  it.concurrent.each(cases)('%s: %s', async (command, _what, args, field, env = {}) => {
     const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
     const saved = join(dir, `saved-${Math.random().toString(36).slice(2)}.yaml`);
-    const commandArgs =
-      command === 'render' ? ['render', '--out', out] : ['install', '--yes', '--save-config', saved];
-    const result = await runCli([...commandArgs, ...args], {
+    const result = await runCli([...commandArgs(command, out, saved), ...args], {
       env: {
         AWS_ENDPOINT_URL: endpoint,
         AWS_ACCESS_KEY_ID: 'x',
         AWS_SECRET_ACCESS_KEY: 'y',
         AWS_REGION: 'eu-west-1',
+        ...env,
       },
+      cwd: dir,
     });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(field);
+    // A message quotes at most about 100 characters of a value: no run prints a wall of text.
+    expect(result.stderr.length, result.stderr).toBeLessThan(1200);
+    expect(result.stderr).not.toContain('Unexpected error');
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
     expect(existsSync(out)).toBe(false);
     expect(existsSync(saved)).toBe(false);

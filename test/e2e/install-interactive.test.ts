@@ -48,12 +48,13 @@ describe('interactive install in a pseudo-terminal', () => {
   it('accepting every default installs with the documented defaults', { timeout: 180_000 }, async () => {
     const hub = await hubInOrganization();
     const steps = [...Object.values(QUESTIONS), CONFIRM_BUCKET, CONFIRM_LAUNCH_ROLE, CONFIRM_PORTFOLIO].map(
-      (expect) => ({
-        expect,
-        send: ENTER,
-      }),
+      (expect) => ({ expect, send: ENTER }),
     );
-    const run = await runInPty(['install', '--steps', 'templates,portfolio'], steps, env(hub));
+    const run = await runInPty(
+      ['install', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      steps,
+      env(hub),
+    );
     expect(run.timeout, run.transcript).toBeNull();
     expect(run.code, run.transcript).toBe(0);
     expect(run.transcript).toContain('Install complete.');

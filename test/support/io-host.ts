@@ -55,14 +55,42 @@ export class TestIoHost implements IoHost {
     for (const listener of this.listeners) listener(message);
   }
 
+  /** Scripts one answer by bare code (a value, or a function of the request), for keyed scripts. */
+  answerOnce(code: string, answer: unknown): this {
+    const queue = this.responses.get(code as RequestCode) ?? [];
+    queue.push(answer);
+    this.responses.set(code as RequestCode, queue);
+    return this;
+  }
+
+  /** The requests asked so far (alias kept for prompt tests). */
+  get asked(): IoRequest[] {
+    return this.requests;
+  }
+
+  /** The codes of scripted one-time answers that no request used. */
+  unasked(): string[] {
+    return [...this.responses].filter(([, queue]) => queue.length > 0).map(([code]) => code);
+  }
+
   async requestResponse<R extends IoRequest>(request: R): Promise<IoResponse<R>> {
     this.requests.push(request);
     const queue = this.responses.get(request.code);
-    if (queue && queue.length > 0) return queue.shift() as IoResponse<R>;
-    if (this.sticky.has(request.code)) return this.sticky.get(request.code) as IoResponse<R>;
-    throw new UnexpectedRequestError(
-      `unexpected prompt ${request.code}: "${request.message}" (script it with mockResponse)`,
-    );
+    let answer: unknown;
+    if (queue && queue.length > 0) answer = queue.shift();
+    else if (this.sticky.has(request.code)) answer = this.sticky.get(request.code);
+    else {
+      throw new UnexpectedRequestError(
+        `unexpected prompt ${request.code}: "${request.message}" (script it with mockResponse)`,
+      );
+    }
+    const value = typeof answer === 'function' ? (answer as (r: IoRequest) => unknown)(request) : answer;
+    // A typed answer goes through the prompt's validation, as a person's typing would.
+    if (request.kind === 'input' && request.validate && typeof value === 'string') {
+      const problem = request.validate(value);
+      if (problem) throw new Error(`answer ${JSON.stringify(value)} to ${request.code} rejected: ${problem}`);
+    }
+    return value as IoResponse<R>;
   }
 
   activity(text: string): Activity {

@@ -1,39 +1,28 @@
 // `secnotify install`: flags + config + deployed values + answers → validated options → a plan of steps,
 // each in the account and region it needs → change sets shown and confirmed → progress → one result.
 import { writeFileSync } from 'node:fs';
-import { type AwsContext, createAwsContext } from '../../aws/clients.js';
-import { deployedSettings } from '../../aws/deployed-settings.js';
-import { describeOrganization } from '../../aws/organization.js';
-import { configToYaml } from '../../core/config.js';
+import { identifyAccounts, openAccounts } from '../../aws/accounts.js';
+import { configToYaml, DEFAULT_CONFIG_FILE } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
 import { MSG } from '../../core/messages.js';
-import { resolveOptions, type SourcedRaw } from '../../core/options.js';
+import { nonEmptyPath, resolveOptions } from '../../core/options.js';
 import { parseSteps, planInstall } from '../../core/plan.js';
 import { runInstall } from '../../ops/install/index.js';
 import { identityCenterHomeRegion, preflight } from '../../ops/install/preflight.js';
-import { type CommandContext, gatherOptions } from '../context.js';
+import type { InstallFlags } from '../command-options.js';
+import { type CommandContext, deployedLayer, deployedStackOf, gatherOptions } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
 import { resolveOuNames } from '../install/resolve-ous.js';
 import { installResult, planText } from '../install/summary.js';
 import { formatChangeTable } from '../io/stack-progress.js';
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+export async function run(ctx: CommandContext, flags: InstallFlags): Promise<void> {
   const { io, globals } = ctx;
-  const dryRun = Boolean(opts.dryRun);
-  const selected = typeof opts.steps === 'string' ? parseSteps(opts.steps) : undefined;
+  const dryRun = Boolean(flags.dryRun);
+  const selected = flags.steps !== undefined ? parseSteps(flags.steps) : undefined;
   // Everything the user typed is validated before any AWS client exists.
-  const first = gatherOptions(globals, opts);
-  const managementRoleArn =
-    (opts.managementRoleArn as string | undefined) ?? first.connection.managementRoleArn;
-  if (
-    managementRoleArn !== undefined &&
-    !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(managementRoleArn)
-  ) {
-    throw new UsageError(
-      `--management-role-arn: "${managementRoleArn}" is not valid; expected an IAM role ARN such as arn:aws:iam::111122223333:role/OrganizationAccountAccessRole.`,
-      { field: '--management-role-arn' },
-    );
-  }
+  const first = gatherOptions(ctx, flags);
+  const saveConfig = nonEmptyPath('--save-config', flags.saveConfig);
   if (!io.interactive && !globals.yes && !dryRun) {
     const given = new Set([
       ...Object.keys(first.layers.flags.values),
@@ -47,24 +36,13 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
   }
 
   const conn = first.connection;
-  const hub = await createAwsContext({
-    profile: conn.profile,
-    region: conn.region,
-    endpointUrl: conn.endpointUrl,
-  });
-  const management: AwsContext | undefined =
-    conn.managementProfile || managementRoleArn
-      ? await createAwsContext({
-          profile: conn.managementProfile ?? conn.profile,
-          roleArn: managementRoleArn,
-          region: hub.region,
-          endpointUrl: conn.endpointUrl,
-          flags: { profile: '--management-profile' },
-        })
-      : undefined;
+  const accounts = await openAccounts(conn);
+  const { hub } = accounts;
   try {
-    const hubCaller = await hub.callerIdentity();
-    const organization = await describeOrganization(await hub.organizations());
+    const { hubCaller, organization, management, managementCaller } = await identifyAccounts(accounts, {
+      organization: 'required',
+      hubAsManagement: false,
+    });
     if (organization && organization.managementAccountId === hubCaller.accountId) {
       throw new UsageError(
         `The hub credentials (account ${hubCaller.accountId}) are the organization's management account. The product must live in another account (a security tooling or shared services account): Service Catalog shares from a delegated administrator, and the management account should run as little as possible.`,
@@ -74,31 +52,18 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         },
       );
     }
-    const managementCaller = management ? await management.callerIdentity() : undefined;
 
-    const deployed = await deployedSettings(await hub.cloudformation(), [
-      first.options.stackNames.portfolio,
-      first.options.stackNames.bucket,
-    ]);
-    const deployedLayer: SourcedRaw[] = deployed
-      ? [
-          {
-            values: deployed.values,
-            sources: Object.fromEntries(
-              Object.keys(deployed.values).map((k) => [k, { kind: 'deployed', stack: deployed.stackName }]),
-            ),
-          },
-        ]
-      : [];
-    if (deployed) {
+    const deployed = await deployedLayer(hub, first.options.stackNames, io, { tolerant: false });
+    const deployedStack = deployedStackOf(deployed);
+    if (deployedStack) {
       io.notify({
         level: 'info',
         code: MSG.DEPLOYED_DEFAULTS.code,
-        text: `Using the settings deployed in ${deployed.stackName} as defaults.`,
+        text: `Using the settings deployed in ${deployedStack} as defaults.`,
       });
     }
     const layers = [
-      ...deployedLayer,
+      ...(deployed ? [deployed] : []),
       ...(first.layers.config ? [first.layers.config] : []),
       first.layers.flags,
     ];
@@ -111,11 +76,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
 
     const resolved = await resolveOuNames(options, management);
 
-    const idcHomeRegion = await identityCenterHomeRegion(options, {
-      hub,
-      hubCaller,
-      ...(management ? { management } : {}),
-    });
+    const idcHomeRegion = await identityCenterHomeRegion(options, selected, hub, hubCaller, management);
 
     const steps = planInstall({
       options: resolved,
@@ -129,16 +90,12 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       code: MSG.PLAN.code,
       text: planText(steps, hubCaller.accountId, managementCaller?.accountId),
     });
-    if (typeof opts.saveConfig === 'string') {
+    if (saveConfig !== undefined) {
       writeFileSync(
-        opts.saveConfig,
+        saveConfig,
         configToYaml(options, { ...(conn.region ? {} : { region: hub.region }), ...conn }),
       );
-      io.notify({
-        level: 'info',
-        code: MSG.CONFIG_SAVED.code,
-        text: `Saved the answers to ${opts.saveConfig}.`,
-      });
+      io.notify({ level: 'info', code: MSG.CONFIG_SAVED.code, text: `Saved the answers to ${saveConfig}.` });
     }
 
     const result = await runInstall(
@@ -153,9 +110,16 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         idcHomeRegion,
         dryRun,
         ...(globals.pollInterval !== undefined ? { pollIntervalMs: globals.pollInterval } : {}),
-        view: { changeTable: (changes) => formatChangeTable(changes, { color: io.color }) },
+        view: { changeTable: (changes) => formatChangeTable(changes, { color: ctx.color }) },
       },
-      { io, signal: ctx.signal },
+      {
+        io,
+        signal: ctx.signal,
+        resumeHint: rerunHint(
+          first.configFile,
+          Object.keys(answers.values).length > 0 && saveConfig === undefined,
+        ),
+      },
     );
     const { data, text } = installResult(result, {
       hubAccountId: hubCaller.accountId,
@@ -165,7 +129,14 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     });
     io.result(data, text);
   } finally {
-    hub.destroy();
-    management?.destroy();
+    accounts.close();
   }
+}
+
+/** Where the next run finds this run's answers: the config file read, or a hint to keep typed answers. */
+function rerunHint(configFile: string | undefined, typedAnswers: boolean): string {
+  if (configFile) return ` It reads ${configFile} again.`;
+  if (typedAnswers)
+    return ` To keep the answers typed above, add --save-config ${DEFAULT_CONFIG_FILE}: the next run reads ./${DEFAULT_CONFIG_FILE} by default.`;
+  return '';
 }

@@ -4,11 +4,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { DEFAULT_PERMISSION_SET, resolveOptions, type SecnotifyOptions } from '../../core/options.js';
+import {
+  DEFAULT_PERMISSION_SET,
+  nonEmptyPath,
+  resolveOptions,
+  type SecnotifyOptions,
+} from '../../core/options.js';
 import { patterns } from '../../core/patterns.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { type Email, planEmails } from '../../notify/format.js';
 import { eventbridgeEmails } from '../../notify/transformer.js';
+import type { PreviewFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
 
 interface Preview {
@@ -92,30 +98,32 @@ function previewText(p: Preview): string {
   return parts.join('\n\n');
 }
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+export async function run(ctx: CommandContext, flags: PreviewFlags): Promise<void> {
   const options = resolveOptions({
     values: {
-      formatter: opts.formatter,
-      timezone: opts.timezone,
-      idcSubdomain: opts.idcSubdomain,
-      skipRepeatedFindings: opts.skipRepeatedFindings,
+      formatter: flags.formatter,
+      timezone: flags.timezone,
+      idcSubdomain: flags.idcSubdomain,
+      // Only --no-skip-repeated-findings says something: commander's default (true) is no request, and
+      // passing it would make every `--formatter eventbridge` preview a conflict.
+      skipRepeatedFindings: flags.skipRepeatedFindings === false ? false : undefined,
     },
     sources: {},
   });
-  const permissionSet = typeof opts.permissionSet === 'string' ? opts.permissionSet : DEFAULT_PERMISSION_SET;
+  const permissionSet = flags.permissionSet ?? DEFAULT_PERMISSION_SET;
   if (!patterns.permissionSetName.regex.test(permissionSet)) {
     throw new UsageError(
       `--permission-set: "${permissionSet}" is not valid; expected ${patterns.permissionSetName.form}.`,
       { field: '--permission-set' },
     );
   }
-  if (opts.permissionSet !== undefined && !options.idcSubdomain) {
+  if (flags.permissionSet !== undefined && !options.idcSubdomain) {
     throw new UsageError('--permission-set: the sign-in link needs --idc-subdomain as well.', {
       field: '--permission-set',
     });
   }
-  const all = Boolean(opts.all);
-  const files = inputFiles(String(opts.event), all);
+  const all = Boolean(flags.all);
+  const files = inputFiles(nonEmptyPath('--event', flags.event)!, all);
   const previews = files.map((file) => ({
     ...previewOne(readJson(file), file, options, permissionSet),
     ...(all ? { file } : {}),

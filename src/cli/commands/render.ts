@@ -5,11 +5,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { MSG } from '../../core/messages.js';
+import { inAllowedDomains, isEmailAddress, nonEmptyPath, quote } from '../../core/options.js';
 import { patterns } from '../../core/patterns.js';
 import { renderInfrastructure } from '../../core/render/infrastructure.js';
-import { productEmailPattern, renderProductTemplate } from '../../core/render/product.js';
-import type { CommandContext } from '../context.js';
-import { gatherOptions } from '../context.js';
+import { renderProductTemplate } from '../../core/render/product.js';
+import type { RenderFlags } from '../command-options.js';
+import { type CommandContext, gatherOptions } from '../context.js';
 
 interface RenderedFile {
   stack: string;
@@ -39,16 +40,29 @@ function hubRegionOffline(ctx: CommandContext, fromConfig?: string): string {
   return region;
 }
 
-function subscriberEmails(value: unknown): string | undefined {
+/** At most this many addresses: the product's EmailAddresses parameter takes up to 10. */
+const MAX_SUBSCRIBER_EMAILS = 10;
+
+function subscriberEmails(value: string | undefined, allowedDomains: string[]): string | undefined {
   if (value === undefined) return undefined;
-  const text = String(value).trim();
-  if (!new RegExp(productEmailPattern()).test(text)) {
+  const field = '--subscriber-emails';
+  const text = value.trim();
+  const addresses = text.split(',').map((a) => a.trim());
+  const bad = addresses.find((a) => !isEmailAddress(a));
+  if (text === '' || bad !== undefined || addresses.length > MAX_SUBSCRIBER_EMAILS) {
     throw new UsageError(
-      `--subscriber-emails: ${JSON.stringify(text)} is not valid; expected up to 10 email addresses separated by commas, e.g. team@example.com,oncall@example.com.`,
-      { field: '--subscriber-emails' },
+      `${field}: ${quote(bad ?? text)} is not valid; expected up to ${MAX_SUBSCRIBER_EMAILS} email addresses separated by commas, e.g. team@example.com,oncall@example.com.`,
+      { field },
     );
   }
-  return text;
+  const outside = addresses.find((a) => !inAllowedDomains(a, allowedDomains));
+  if (outside !== undefined) {
+    throw new UsageError(
+      `${field}: ${quote(outside)} is not at one of the allowed email domains (${allowedDomains.join(', ')}), written in lower case.`,
+      { field },
+    );
+  }
+  return addresses.join(',');
 }
 
 const asCfnParameters = (parameters: Record<string, string>) =>
@@ -58,13 +72,22 @@ const asCfnParameters = (parameters: Record<string, string>) =>
     2,
   )}\n`;
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const { options, connection } = gatherOptions(ctx.globals, opts);
-  const emails = subscriberEmails(opts.subscriberEmails);
+export async function run(ctx: CommandContext, flags: RenderFlags): Promise<void> {
+  const out = nonEmptyPath('--out', flags.out)!;
+  const { options, connection } = gatherOptions(ctx, flags);
+  const emails = subscriberEmails(flags.subscriberEmails, options.allowedEmailDomains);
   const hubRegion = hubRegionOffline(ctx, connection.region);
-  const outDir = resolve(String(opts.out));
+  const outDir = resolve(out);
 
   const product = renderProductTemplate(options, {});
+  if (options.principalType === 'identity-center' && options.idcRegion === undefined) {
+    // Offline there is nothing to look the home Region up in; install would, or stop and ask for it.
+    ctx.io.notify({
+      level: 'warn',
+      code: MSG.RENDER_IDC_REGION.code,
+      text: `No --idc-region: the principals' role paths and the permission set are rendered for ${hubRegion}; pass --idc-region with the Identity Center home Region for the real ones.`,
+    });
+  }
   const stacks = renderInfrastructure(options, { hubRegion, idcHomeRegion: options.idcRegion });
 
   mkdirSync(outDir, { recursive: true });

@@ -18,17 +18,11 @@ import {
   type TestFindingRequest,
   testFindingTitle,
 } from '../../core/test-finding.js';
+import type { SendTestFindingFlags } from '../command-options.js';
 import { type CommandContext, gatherOptions } from '../context.js';
 
-interface Flags {
-  severity?: string;
-  resourceTag?: string[];
-  title?: string;
-  archive?: string;
-}
-
 /** Every flag is checked before any AWS call (exit 2 on a bad one). */
-function validate(flags: Flags): { archive: string } | { request: TestFindingRequest } {
+function validate(flags: SendTestFindingFlags): { archive: string } | { request: TestFindingRequest } {
   const tags = flags.resourceTag ?? [];
   if (flags.archive !== undefined) {
     const given = [
@@ -59,17 +53,18 @@ function validate(flags: Flags): { archive: string } | { request: TestFindingReq
   return { request };
 }
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const job = validate(opts as Flags);
-  const { createAwsContext } = await import('../../aws/clients.js');
+export async function run(ctx: CommandContext, flags: SendTestFindingFlags): Promise<void> {
+  const job = validate(flags);
+  const { openAccounts } = await import('../../aws/accounts.js');
   const securityHub = await import('../../aws/security-hub.js');
-  // Where to act: flags, else the --config file's profile, region and endpoint.
-  const { connection } = gatherOptions(ctx.globals, {});
-  const aws = await createAwsContext({
-    ...(connection.profile ? { profile: connection.profile } : {}),
-    ...(connection.region ? { region: connection.region } : {}),
-    ...(connection.endpointUrl ? { endpointUrl: connection.endpointUrl } : {}),
+  // Where to act: flags, else the config file's profile, region and endpoint. Only the hub account is used.
+  const { connection } = gatherOptions(ctx, {});
+  const accounts = await openAccounts({
+    ...connection,
+    managementProfile: undefined,
+    managementRoleArn: undefined,
   });
+  const aws = accounts.hub;
   try {
     const identity = await aws.callerIdentity();
     const target: AccountTarget = {
@@ -139,6 +134,6 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       ].join('\n'),
     );
   } finally {
-    aws.destroy();
+    accounts.close();
   }
 }

@@ -7,13 +7,14 @@ import { MSG } from '../../core/messages.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { evaluateStatus } from '../../core/status.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
+import type { StatusFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/stack-progress.js';
 import { formatStatus } from '../status/report.js';
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const { io, globals } = ctx;
-  const read = readCommandOptions(globals, opts);
+export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void> {
+  const { io } = ctx;
+  const read = readCommandOptions(ctx, flags);
   const accounts = await openAccounts(read);
   try {
     const options = await deployedOptions(accounts, read, io);
@@ -34,7 +35,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     });
     io.result(
       report,
-      formatStatus(report, (header, rows) => formatTable(header, rows, io.color && io.interactive)),
+      formatStatus(report, (header, rows) => formatTable(header, rows, ctx.color && io.interactive)),
     );
     if (report.couldNotCheck.length > 0) {
       throw new OperationError(`Could not look at: ${report.couldNotCheck.join(', ')} (reasons above).`, {

@@ -7,20 +7,21 @@ import { MSG, REQ } from '../../core/messages.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
 import { runUninstall } from '../../ops/uninstall/index.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
+import type { UninstallFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const { io, globals } = ctx;
-  const read = readCommandOptions(globals, opts);
+export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<void> {
+  const { io } = ctx;
+  const read = readCommandOptions(ctx, flags);
   const choices: RemovalChoices = {
-    keepShares: Boolean(opts.keepShares),
-    keepPortfolio: Boolean(opts.keepPortfolio),
-    keepBuckets: Boolean(opts.keepBuckets),
-    keepPermissionSet: Boolean(opts.keepPermissionSet),
-    keepLaunchRoles: Boolean(opts.keepLaunchRoles),
-    includeOrgSetup: Boolean(opts.includeOrgSetup),
+    keepShares: Boolean(flags.keepShares),
+    keepPortfolio: Boolean(flags.keepPortfolio),
+    keepBuckets: Boolean(flags.keepBuckets),
+    keepPermissionSet: Boolean(flags.keepPermissionSet),
+    keepLaunchRoles: Boolean(flags.keepLaunchRoles),
+    includeOrgSetup: Boolean(flags.includeOrgSetup),
   };
-  const dryRun = Boolean(opts.dryRun);
+  const dryRun = Boolean(flags.dryRun);
 
   const accounts = await openAccounts(read);
   try {
@@ -62,9 +63,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       facts,
       io,
       signal: ctx.signal,
-      color: io.color,
-      ...(globals.pollInterval !== undefined
-        ? { pollIntervalMs: globals.pollInterval, settleMs: globals.pollInterval }
+      color: ctx.color,
+      ...(ctx.globals.pollInterval !== undefined
+        ? { pollIntervalMs: ctx.globals.pollInterval, settleMs: ctx.globals.pollInterval }
         : {}),
     };
     const { reports: outcomes } = await runUninstall(plan.steps, state);

@@ -81,14 +81,18 @@ export interface InstallRunResult extends EngineResult<StepId, InstallOutcome, I
 export async function runInstall(
   plan: PlannedStep[],
   ctx: InstallContext,
-  run: { io: IoHost; signal: AbortSignal },
+  run: {
+    io: IoHost;
+    signal: AbortSignal /** Appended to the resume message (e.g. where the answers are). */;
+    resumeHint?: string;
+  },
   extra: InstallStepOptions = {},
 ): Promise<InstallRunResult> {
   const result = await runStepGraph(installSteps(plan, ctx, extra), {
     io: run.io,
     signal: run.signal,
     resumeText: (done, notStarted) =>
-      `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}${notStarted.length ? `; not started: ${notStarted.join(', ')}` : ''}. Fix the cause and run the same command again: finished steps report no changes.`,
+      `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}${notStarted.length ? `; not started: ${notStarted.join(', ')}` : ''}. Fix the cause and run the same command again: finished steps report no changes.${run.resumeHint ?? ''}`,
   });
   if (result.declined) {
     const later = result.reports.filter((r) => r.outcome === 'not-started').map((r) => r.id);

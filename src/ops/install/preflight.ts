@@ -4,9 +4,11 @@ import type { AwsContext, CallerIdentity } from '../../aws/clients.js';
 import { diagnose } from '../../aws/diagnose.js';
 import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
 import { doctorSettings } from '../../core/doctor.js';
-import { OperationError } from '../../core/errors.js';
+import { OperationError, UsageError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
+import { MSG } from '../../core/messages.js';
 import type { SecnotifyOptions } from '../../core/options.js';
+import { STEP_IDS, type StepId } from '../../core/plan.js';
 
 export async function preflight(
   io: IoHost,
@@ -17,7 +19,7 @@ export async function preflight(
   for (const check of report.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'warn')) {
     io.notify({
       level: check.verdict === 'fail' ? 'error' : 'warn',
-      code: 'SN_DOCTOR_CHECK',
+      code: MSG.DOCTOR_CHECK.code,
       text: `${check.title}: ${check.reason}${check.remedy ? `\n  Remedy: ${check.remedy}` : ''}`,
     });
   }
@@ -34,25 +36,38 @@ export async function preflight(
   ) {
     io.notify({
       level: 'warn',
-      code: 'SN_PERMISSION_SET_NOT_A_PRINCIPAL',
+      code: MSG.PERMISSION_SET_NOT_A_PRINCIPAL.code,
       text: `The permission set ${options.permissionSetName} that install creates is not among --principals (${options.principals.join(', ')}): its users will not see the product. Add it to --principals unless that is intended.`,
     });
   }
 }
 
-/** --idc-region, else the region the management account finds the instance in, else the hub region. */
+/**
+ * The Identity Center home Region: --idc-region, else looked up with the management credentials. The
+ * principals' role paths depend on it (issue 10, point 10), so there is no fallback to the hub's Region.
+ */
 export async function identityCenterHomeRegion(
-  options: Pick<SecnotifyOptions, 'idcRegion' | 'principalType'>,
-  accounts: { hub: AwsContext; hubCaller: CallerIdentity; management?: AwsContext },
+  options: SecnotifyOptions,
+  selected: StepId[] | undefined,
+  hub: AwsContext,
+  hubCaller: CallerIdentity,
+  management: AwsContext | undefined,
 ): Promise<string> {
-  const { hub, management } = accounts;
   if (options.idcRegion) return options.idcRegion;
-  if (options.principalType === 'identity-center' && management) {
-    const found = await findIdentityCenterHomeRegion(
-      async (region) => await management.inRegion(region).ssoAdmin(),
-      identityCenterCandidateRegions(hub.region, accounts.hubCaller.partition),
-    );
-    if (found) return found.region;
-  }
-  return hub.region;
+  // Only the portfolio (principal role paths) and the permission set (its Region) depend on it.
+  const needed = (selected ?? STEP_IDS).some((id) => id === 'portfolio' || id === 'permission-set');
+  if (options.principalType !== 'identity-center' || !needed) return hub.region;
+  const found = management
+    ? await findIdentityCenterHomeRegion(
+        async (region) => await management.inRegion(region).ssoAdmin(),
+        identityCenterCandidateRegions(hub.region, hubCaller.partition),
+      )
+    : undefined;
+  if (found) return found.region;
+  throw new UsageError(
+    management
+      ? 'No IAM Identity Center instance was found in the Regions looked at, so the home Region the permission sets live in is unknown. Pass --idc-region with the Identity Center home Region.'
+      : 'The IAM Identity Center home Region decides the role paths the portfolio matches, and looking it up needs the management credentials. Pass --idc-region with the Identity Center home Region, or --management-profile / --management-role-arn.',
+    { field: '--idc-region' },
+  );
 }
