@@ -27,6 +27,8 @@ export interface CommandContext {
   globals: GlobalOptions;
   /** Aborted on the first Ctrl-C; long operations stop at their next safe point. */
   signal: AbortSignal;
+  /** Where a command option's value came from (`cli`, `default`, `env`, …); unset when run without commander. */
+  optionSource?: (key: string) => string | undefined;
 }
 
 /** The installer options that commander parsed for a command (undefined when not given). */

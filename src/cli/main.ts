@@ -4,6 +4,7 @@ import { type Command, CommanderError } from 'commander';
 import { DeploymentError, ExitCode, SecnotifyError } from '../core/errors.js';
 import type { IoHost } from '../core/io.js';
 import type { GlobalOptions } from './context.js';
+import { rejectEmptyInputs } from './io/empty-inputs.js';
 import { createIoHost, detectInteractive } from './io/hosts.js';
 import { colorEnabled, createPainter } from './io/paint.js';
 import { buildProgram, type CommandModule } from './program.js';
@@ -38,8 +39,11 @@ async function runCommand(load: () => Promise<CommandModule>, cmd: Command, args
   };
   process.on('SIGINT', onSigint);
   try {
+    rejectEmptyInputs(globals);
     const module = await load();
-    await module.run({ io, globals, signal: controller.signal }, cmd.opts(), args);
+    // optionSource tells a flag the user gave from commander's default (e.g. a --no-… option's `true`).
+    const optionSource = (key: string) => cmd.getOptionValueSource(key);
+    await module.run({ io, globals, signal: controller.signal, optionSource }, cmd.opts(), args);
   } finally {
     process.off('SIGINT', onSigint);
   }

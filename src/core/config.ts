@@ -1,8 +1,8 @@
 // Loads a saved configuration file (JSON or YAML) into raw options; unknown keys are errors so that a
 // typo never silently falls back to a default.
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { UsageError } from './errors.js';
+import { assertNesting, CONFIG_MAX_BYTES, isTooDeep, readInputFileSync, tooDeep } from './input-file.js';
 import { optionSpecs, type RawOptions, type SecnotifyOptions, type SourcedRaw } from './options.js';
 import { settingsOf } from './render/settings.js';
 
@@ -22,21 +22,19 @@ export interface LoadedConfig {
 }
 
 export function loadConfigFile(file: string): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--config: cannot read ${file}: ${(error as Error).message}`, { field: '--config' });
-  }
+  // A regular file, size-limited, UTF-8 (see input-file.ts); nesting is checked after parsing.
+  const text = readInputFileSync(file, { field: '--config', maxBytes: CONFIG_MAX_BYTES });
   let data: unknown;
   try {
     data = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
+    if (isTooDeep(error)) throw tooDeep('--config', file);
     throw new UsageError(
       `--config: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
       { field: '--config' },
     );
   }
+  assertNesting(data, '--config', file);
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new UsageError(`--config: ${file} must hold a mapping of option names to values.`, {

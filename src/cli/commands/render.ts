@@ -1,14 +1,13 @@
 // `secnotify render --out DIR`: every template install would deploy, rendered for the options given, plus
 // per stack the parameters install would pass. Offline: no credentials, no network; values that need an AWS
 // look-up are written as <lookup:…> placeholders and listed on stderr.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { patterns } from '../../core/patterns.js';
 import { renderInfrastructure } from '../../core/render/infrastructure.js';
 import { productEmailPattern, renderProductTemplate } from '../../core/render/product.js';
 import type { CommandContext } from '../context.js';
 import { gatherOptions } from '../context.js';
+import { checkTargetFolder, type FolderFile, replaceFolder } from '../io/replace-folder.js';
 
 interface RenderedFile {
   stack: string;
@@ -57,21 +56,27 @@ const asCfnParameters = (parameters: Record<string, string>) =>
     2,
   )}\n`;
 
+/** What a render writes, so that a folder holding only such files (an earlier render) may be replaced. */
+const isRenderedFile = (name: string) => /\.(yaml|parameters\.json)$/.test(name);
+
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
   const { options, connection } = gatherOptions(ctx.globals, opts);
   const emails = subscriberEmails(opts.subscriberEmails);
   const hubRegion = hubRegionOffline(ctx, connection.region);
-  const outDir = resolve(String(opts.out));
+  // The folder is checked before rendering and replaced as a whole afterwards: it holds exactly the new
+  // render or is left as it was.
+  const folder = { field: '--out', isOurs: isRenderedFile };
+  const outDir = checkTargetFolder(String(opts.out), folder);
 
   const product = renderProductTemplate(options, {});
   const stacks = renderInfrastructure(options, { hubRegion, idcHomeRegion: options.idcRegion });
 
-  mkdirSync(outDir, { recursive: true });
+  const files: FolderFile[] = [];
   const written: RenderedFile[] = [];
   for (const stack of stacks) {
     const parametersFile = stack.fileName.replace(/\.yaml$/, '.parameters.json');
-    writeFileSync(join(outDir, stack.fileName), stack.body);
-    writeFileSync(join(outDir, parametersFile), asCfnParameters(stack.parameters));
+    files.push({ name: stack.fileName, body: stack.body });
+    files.push({ name: parametersFile, body: asCfnParameters(stack.parameters) });
     written.push({
       stack: stack.id,
       stackName: stack.stackName,
@@ -84,9 +89,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
   }
   // The product template is not a stack of ours: every subscriber's launch creates one from it. Its
   // parameters file is a sample launch, e.g. for a trial with `aws cloudformation deploy`.
-  writeFileSync(join(outDir, 'product.yaml'), product.body);
+  files.push({ name: 'product.yaml', body: product.body });
   const productParameters = { EmailAddresses: emails ?? '<your-address@example.com>' };
-  writeFileSync(join(outDir, 'product.parameters.json'), asCfnParameters(productParameters));
+  files.push({ name: 'product.parameters.json', body: asCfnParameters(productParameters) });
   written.push({
     stack: 'product',
     account: 'member accounts, at launch',
@@ -95,6 +100,8 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     parameters: 'product.parameters.json',
     placeholders: [],
   });
+
+  replaceFolder(outDir, files, folder);
 
   const placeholders = [...new Set(written.flatMap((w) => w.placeholders))];
   if (placeholders.length > 0) {
