@@ -40,6 +40,14 @@ async function runCommand(load: () => Promise<CommandModule>, cmd: Command, args
   process.on('SIGINT', onSigint);
   try {
     rejectEmptyInputs(globals);
+    if (globals.debug) {
+      // --debug: one stderr line per AWS request attempt (never credentials or bodies).
+      const log = await import('../aws/request-log.js');
+      const host = io;
+      log.observeAwsRequests((r) =>
+        host.notify({ level: 'debug', code: 'SN_AWS_REQUEST', text: log.formatAwsRequest(r) }),
+      );
+    }
     const module = await load();
     // optionSource tells a flag the user gave from commander's default (e.g. a --no-… option's `true`).
     const optionSource = (key: string) => cmd.getOptionValueSource(key);

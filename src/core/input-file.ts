@@ -214,5 +214,6 @@ export function assertNesting(value: unknown, field: string, name: string, limit
 
 /** Whether a parser's failure is the stack overflow of a deeply nested document. */
 export function isTooDeep(error: unknown): boolean {
-  return error instanceof RangeError && /call stack/i.test(error.message);
+  // The yaml parser reports its own stack overflow as a parse error carrying V8's message.
+  return error instanceof Error && /maximum call stack size exceeded/i.test(error.message);
 }
