@@ -4,7 +4,7 @@ import { type Command, CommanderError } from 'commander';
 import { DeploymentError, ExitCode, SecnotifyError } from '../core/errors.js';
 import type { IoHost } from '../core/io.js';
 import type { GlobalOptions } from './context.js';
-import { rejectEmptyInputs } from './io/empty-inputs.js';
+import { checkNamedProfiles, rejectEmptyInputs } from './io/empty-inputs.js';
 import { createIoHost, detectInteractive } from './io/hosts.js';
 import { colorEnabled, createPainter } from './io/paint.js';
 import { buildProgram, type CommandModule } from './program.js';
@@ -40,6 +40,7 @@ async function runCommand(load: () => Promise<CommandModule>, cmd: Command, args
   process.on('SIGINT', onSigint);
   try {
     rejectEmptyInputs(globals);
+    await checkNamedProfiles(globals);
     if (globals.debug) {
       // --debug: one stderr line per AWS request attempt (never credentials or bodies).
       const log = await import('../aws/request-log.js');
