@@ -4,8 +4,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-let cached: string | undefined;
-
 /** Whether an executable named `name` is in one of PATH's folders. */
 export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
@@ -22,8 +20,7 @@ export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): bool
 
 /** `secnotify` or `npx secnotify`, for every hint that shows a command to run. */
 export function cliCommand(env: NodeJS.ProcessEnv = process.env): string {
-  cached ??= onPath('secnotify', env) ? 'secnotify' : 'npx secnotify';
-  return cached;
+  return onPath('secnotify', env) ? 'secnotify' : 'npx secnotify';
 }
 
 /** A hint's command line: `cliCommand()` followed by the arguments, e.g. `hintCommand('doctor')`. */
