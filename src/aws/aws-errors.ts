@@ -143,7 +143,9 @@ export function translateAwsError(
       },
     );
   }
-  if (isNotImplementedByEndpoint(error)) {
+  // Only an answer the SDK could not read as an AWS error: an error code it did read (S3's bodiless
+  // HeadObject 404 "NotFound", for one) stays the caller's to handle.
+  if (isNotImplementedByEndpoint(error) && isUnreadableAnswer(error)) {
     return new EndpointNotImplementedError(context.action ?? 'this call', error, context.endpoint);
   }
   const name = awsErrorName(error);
@@ -215,6 +217,18 @@ export function isNotImplementedByEndpoint(error: unknown): boolean {
     typeof e.message === 'string' &&
     /Deserialization error/.test(e.message) &&
     /<!doctype|<html/i.test(e.message)
+  );
+}
+
+/** The SDK found no AWS error code in the answer (a deserialization failure, or no usable name). */
+function isUnreadableAnswer(error: unknown): boolean {
+  const name = awsErrorName(error);
+  // The XML protocols name an error code they cannot find "Unknown" (query) or "UnknownError".
+  return (
+    name === undefined ||
+    name === 'Unknown' ||
+    name === 'UnknownError' ||
+    /Deserialization error/.test(errorMessage(error))
   );
 }
 

@@ -47,7 +47,10 @@ const USAGE_CODES: Record<string, string> = {
 function fileSystemError(spec: InputSpec, path: string, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const what = USAGE_CODES[code];
-  if (what) return new UsageError(`${spec.field}: ${quoteValue(path)} ${what}.`, { field: spec.field });
+  if (what)
+    return new UsageError(`${spec.field}: cannot read ${quoteValue(path)}: it ${what}.`, {
+      field: spec.field,
+    });
   return new OperationError(
     `${spec.field}: the file system failed while reading ${quoteValue(path)} (${code || (error as Error).message}).`,
     { cause: error },
