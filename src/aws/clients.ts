@@ -190,7 +190,22 @@ export async function resolveRegion(
       field: flag,
     });
   }
+  await assertKnownRegion(region, flag);
   return region;
+}
+
+/**
+ * A well-formed name that is no Region of any partition the SDK knows (`eu-centrl-1`) would only fail at
+ * the first request, as a DNS error; refused here instead, before any call. The SDK's partition data lists
+ * every Region with its description; a name it only matches by pattern has none.
+ */
+async function assertKnownRegion(region: string, flag: string): Promise<void> {
+  const { partition } = await import('@aws-sdk/core/client');
+  if ((partition(region) as { description?: string }).description !== undefined) return;
+  throw new UsageError(`${flag}: "${region}" is not an AWS Region this version knows (e.g. eu-central-1).`, {
+    field: flag,
+    hint: "Check the spelling: `aws account list-regions` or the console's Region menu lists them. A Region newer than this secnotify needs a newer release.",
+  });
 }
 
 async function regionFromProfile(profile: string | undefined): Promise<string | undefined> {

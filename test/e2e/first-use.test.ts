@@ -213,6 +213,23 @@ describe('connection problems are named before or instead of SDK internals', () 
     expect(requests).toBe(before);
   });
 
+  it('a well-formed name that is no Region is refused before any call (exit 2)', async () => {
+    const before = requests;
+    const result = await runCli(['send-test-finding', '--region', 'eu-centrl-1'], {
+      env: { ...keys, AWS_ENDPOINT_URL: htmlEndpoint },
+      cleanEnv: true,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--region: "eu-centrl-1" is not an AWS Region this version knows');
+    const fromEnv = await runCli(['status'], {
+      env: { ...keys, AWS_REGION: 'eu-centrl-1', AWS_ENDPOINT_URL: htmlEndpoint },
+      cleanEnv: true,
+    });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('"eu-centrl-1" is not an AWS Region this version knows');
+    expect(requests).toBe(before);
+  });
+
   it('an endpoint nobody answers on: "cannot reach AWS at …", exit 1', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
