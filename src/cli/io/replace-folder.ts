@@ -4,6 +4,7 @@
 // that is not ours to replace (a file, a device, a symbolic link, a folder with other files, /proc) is
 // refused before anything is written.
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -129,6 +130,9 @@ export function replaceFolder(dirArg: string, files: FolderFile[], options: Repl
   try {
     mkdirSync(parent, { recursive: true });
     staging = mkdtempSync(join(parent, `.${base}.new-`));
+    // mkdtemp makes a private (0700) folder; the render gets the mode the folder it replaces had, else
+    // what mkdir would give it.
+    chmodSync(staging, existsAsFolder(dir) ? statSync(dir).mode & 0o7777 : 0o777 & ~process.umask());
   } catch (error) {
     throw writeError(field, parent, error);
   }
