@@ -2,8 +2,10 @@
 // (0 success, 1 failure, 2 bad usage or input, 130 interrupted).
 import { type Command, CommanderError, type OptionValues } from 'commander';
 import { DeploymentError, ExitCode, SecnotifyError } from '../core/errors.js';
+import { MSG } from '../core/messages.js';
 import { decideColor, type GlobalOptions } from './context.js';
 import { type ClosableIoHost, createIoHost, detectInteractive } from './io/hosts.js';
+import { checkNamedProfiles } from './io/named-profiles.js';
 import { createPainter } from './io/paint.js';
 import { formatFailureTable } from './io/stack-progress.js';
 import { buildProgram, type CommandModule } from './program.js';
@@ -47,6 +49,15 @@ async function runCommand<F extends OptionValues>(
   };
   process.on('SIGINT', onSigint);
   try {
+    await checkNamedProfiles({ ...globals });
+    if (globals.debug) {
+      // --debug: one stderr line per AWS request attempt (never credentials or bodies).
+      const log = await import('../aws/request-log.js');
+      const host = io;
+      log.observeAwsRequests((r) =>
+        host.notify({ level: 'debug', code: MSG.AWS_REQUEST.code, text: log.formatAwsRequest(r) }),
+      );
+    }
     const module = await load();
     await module.run({ io, globals, color, signal: controller.signal }, cmd.opts<F>(), args);
   } finally {

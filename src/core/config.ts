@@ -1,8 +1,8 @@
 // Saved configuration files (JSON or YAML): the same keys as the option registry's config keys plus the
 // connection keys. Unknown keys are errors, so that a typo never silently falls back to a default.
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { UsageError } from './errors.js';
+import { assertNesting, CONFIG_MAX_BYTES, isTooDeep, readInputFileSync, tooDeep } from './input-file.js';
 import {
   type ConnectionKey,
   type ConnectionSettings,
@@ -27,13 +27,9 @@ export interface LoadedConfig {
   connection: Partial<Record<ConnectionKey, unknown>>;
 }
 
-/** Reads the file; a file that cannot be read is bad usage naming --config. */
+/** A regular file, size-limited, UTF-8 (see input-file.ts): `/dev/zero` or a FIFO never hangs the read. */
 function readConfigText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--config: cannot read ${file}: ${(error as Error).message}`, { field: '--config' });
-  }
+  return readInputFileSync(file, { field: '--config', maxBytes: CONFIG_MAX_BYTES });
 }
 
 /** Reads and parses a config file; `shownAs` is how messages name it (default: the path given). */
@@ -48,11 +44,13 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   try {
     data = json ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
+    if (isTooDeep(error)) throw tooDeep('--config', file);
     throw new UsageError(
       `--config: ${file} is not valid ${json ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
       { field: '--config' },
     );
   }
+  assertNesting(data, '--config', file);
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new UsageError(`--config: ${file} must hold a mapping of option names to values.`, {

@@ -211,6 +211,10 @@ export const MSG = {
     code: 'SN_RENDER_IDC_REGION',
     description: 'render has no Identity Center home Region and renders the hub Region in its place.',
   }),
+  AWS_REQUEST: make.debug()({
+    code: 'SN_AWS_REQUEST',
+    description: '--debug: one AWS request attempt (service, operation, Region, status, duration).',
+  }),
   CONFIG_DEFAULT: make.info()({
     code: 'SN_CONFIG_DEFAULT',
     description: 'The ./secnotify.yaml of the current folder is read because --config was not given.',

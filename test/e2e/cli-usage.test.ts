@@ -1,5 +1,6 @@
 // Bad input: each row exits 2 with a message naming the field, before any AWS request, with nothing written.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -241,5 +242,149 @@ describe('bad input exits 2 naming the field, before any AWS call', () => {
     expect(existsSync(out)).toBe(false);
     expect(existsSync(saved)).toBe(false);
     expect(requests).toBe(0);
+  });
+});
+
+// Inputs that never end, block, nest without end or are not UTF-8, and empty values: one line naming the
+// input, exit 2, never "Unexpected error", never a hang (runCli fails the test after its timeout).
+describe('files that never end or block, odd encodings and empty values exit 2 naming the input', () => {
+  const fifo = join(dir, 'blocking.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const bytes = (name: string, data: Buffer | string) => {
+    const file = join(dir, name);
+    writeFileSync(file, data);
+    return file;
+  };
+  const deepJson = bytes('deep.json', `{"stackNames": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+  const deepYaml = bytes('deep.yaml', `stackNames: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+  const deepEvent = bytes('deep-event.json', `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+  const utf16 = bytes(
+    'utf16.yaml',
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('formatter: lambda\n', 'utf16le')]),
+  );
+  const latin1 = bytes('latin1.yaml', Buffer.from('providerName: Sécurité\n', 'latin1'));
+  const huge = bytes('huge.yaml', `# ${'x'.repeat(1024 * 1024)}\n`);
+
+  // [what, args, the input the message must name, what the message must say]
+  const inputRows: [string, string[], string, RegExp][] = [
+    [
+      'config /dev/zero',
+      ['render', '--out', join(dir, 'z1'), '--config', '/dev/zero'],
+      '--config',
+      /is a device; expected a regular file/,
+    ],
+    [
+      'config FIFO',
+      ['render', '--out', join(dir, 'z2'), '--config', fifo],
+      '--config',
+      /named pipe \(FIFO\)/,
+    ],
+    [
+      'config folder',
+      ['render', '--out', join(dir, 'z3'), '--config', dir],
+      '--config',
+      /is a folder|is a folder, not a file/,
+    ],
+    [
+      'config over 1 MiB',
+      ['render', '--out', join(dir, 'z4'), '--config', huge],
+      '--config',
+      /larger than 1024 KiB/,
+    ],
+    [
+      'config nested 100,000 deep (JSON)',
+      ['render', '--out', join(dir, 'z5'), '--config', deepJson],
+      '--config',
+      /nested more than 64 levels/,
+    ],
+    [
+      'config nested 100,000 deep (YAML)',
+      ['render', '--out', join(dir, 'z6'), '--config', deepYaml],
+      '--config',
+      /nested more than 64 levels/,
+    ],
+    [
+      'config in UTF-16',
+      ['render', '--out', join(dir, 'z7'), '--config', utf16],
+      '--config',
+      /UTF-16 or UTF-32 text; save it as UTF-8/,
+    ],
+    [
+      'config in Latin-1',
+      ['render', '--out', join(dir, 'z8'), '--config', latin1],
+      '--config',
+      /is not UTF-8 text \(byte 15/,
+    ],
+    [
+      'empty --config',
+      ['render', '--out', join(dir, 'z9'), '--config', ''],
+      '--config',
+      /the value is empty/,
+    ],
+    ['empty --out', ['render', '--out', ''], '--out', /the value is empty/],
+    ['empty --profile', ['status', '--profile', ''], '--profile', /the value is empty/],
+    [
+      'empty --management-profile',
+      ['doctor', '--management-profile', ''],
+      '--management-profile',
+      /the value is empty/,
+    ],
+    ['empty --event', ['preview', '--event', ''], '--event', /the value is empty/],
+    [
+      'event /dev/zero',
+      ['preview', '--event', '/dev/zero'],
+      '--event',
+      /is a device; expected a regular file/,
+    ],
+    ['event FIFO', ['preview', '--event', fifo], '--event', /named pipe \(FIFO\)/],
+    ['event nested 100,000 deep', ['preview', '--event', deepEvent], '--event', /nested more than 64 levels/],
+  ];
+
+  it.concurrent.each(inputRows)('%s', async (_what, args, field, says) => {
+    const result = await runCli(args, {
+      env: {
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'y',
+        AWS_REGION: 'eu-west-1',
+      },
+      timeoutMs: 20_000,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    const first = result.stderr.split('\n').find((l) => l.startsWith('✖')) ?? '';
+    expect(first).toContain(field);
+    expect(first).toMatch(says);
+    expect(result.stderr).not.toContain('Unexpected error');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(requests).toBe(0);
+  });
+
+  it('stdin beyond the event size limit is refused, not read to the end', async () => {
+    const result = await runCli(['preview', '--event', '-'], {
+      input: ' '.repeat(16 * 1024 * 1024 + 1),
+      timeoutMs: 20_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--event: standard input is larger than 16384 KiB');
+  });
+
+  it('stdin within the limit keeps working', async () => {
+    const event = readFileSync('test/fixtures/events/asff/securityhub-control-first-seen.json', 'utf8');
+    const result = await runCli(['preview', '--event', '-'], { input: event });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('--- email 1 of 1 ---');
+  });
+
+  it('a byte-order mark is dropped: the config is read as written', async () => {
+    const bom = bytes(
+      'bom.json',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"formatter": "eventbridge"}')]),
+    );
+    const out = join(dir, 'bom-out');
+    const result = await runCli(['render', '--out', out, '--config', bom, '--json'], {
+      env: { AWS_REGION: 'eu-west-1' },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(out, 'product.yaml'), 'utf8')).not.toContain('FormatterFunction:');
   });
 });

@@ -1,9 +1,10 @@
 // `secnotify preview --event FILE|-`: exactly the emails a subscriber would receive for an EventBridge event
 // or a bare finding (ASFF or OCSF), offline. Lambda mode runs the formatter the Lambda runs; eventbridge mode
 // applies the input transformer of the rendered product template. `--all` previews every *.json in a folder.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { assertNesting, EVENT_MAX_BYTES, isTooDeep, readInput, tooDeep } from '../../core/input-file.js';
 import {
   DEFAULT_PERMISSION_SET,
   nonEmptyPath,
@@ -24,18 +25,21 @@ interface Preview {
   skipped: { findingId: string; reason: string }[];
 }
 
-function readJson(path: string): unknown {
-  let text: string;
+/** A regular file or stdin, size-limited and UTF-8 (input-file.ts), then JSON of a sane depth. */
+async function readJson(path: string): Promise<unknown> {
+  const text = await readInput(path, { field: '--event', maxBytes: EVENT_MAX_BYTES });
+  const name = path === '-' ? 'standard input' : path;
+  let data: unknown;
   try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+    data = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--event: cannot read ${path} (${(error as Error).message}).`, { field: '--event' });
+    if (isTooDeep(error)) throw tooDeep('--event', name);
+    throw new UsageError(`--event: ${name} is not JSON (${(error as Error).message.slice(0, 200)}).`, {
+      field: '--event',
+    });
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--event: ${path} is not JSON (${(error as Error).message}).`, { field: '--event' });
-  }
+  assertNesting(data, '--event', name);
+  return data;
 }
 
 function inputFiles(event: string, all: boolean): string[] {
@@ -124,10 +128,13 @@ export async function run(ctx: CommandContext, flags: PreviewFlags): Promise<voi
   }
   const all = Boolean(flags.all);
   const files = inputFiles(nonEmptyPath('--event', flags.event)!, all);
-  const previews = files.map((file) => ({
-    ...previewOne(readJson(file), file, options, permissionSet),
-    ...(all ? { file } : {}),
-  }));
+  const previews: Preview[] = [];
+  for (const file of files) {
+    previews.push({
+      ...previewOne(await readJson(file), file, options, permissionSet),
+      ...(all ? { file } : {}),
+    });
+  }
   const json = previews.flatMap((p) =>
     p.emails.map((e) => ({ ...(p.file ? { file: p.file } : {}), subject: e.subject, message: e.message })),
   );

@@ -1,8 +1,6 @@
 // `secnotify render --out DIR`: every template install would deploy, rendered for the options given, plus
 // per stack the parameters install would pass. Offline: no credentials, no network; values that need an AWS
 // look-up are written as <lookup:…> placeholders and listed on stderr.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { MSG } from '../../core/messages.js';
 import { inAllowedDomains, isEmailAddress, nonEmptyPath, quote } from '../../core/options.js';
@@ -11,6 +9,7 @@ import { renderInfrastructure } from '../../core/render/infrastructure.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import type { RenderFlags } from '../command-options.js';
 import { type CommandContext, gatherOptions } from '../context.js';
+import { checkTargetFolder, type FolderFile, replaceFolder } from '../io/replace-folder.js';
 
 interface RenderedFile {
   stack: string;
@@ -72,12 +71,18 @@ const asCfnParameters = (parameters: Record<string, string>) =>
     2,
   )}\n`;
 
+/** What a render writes, so that a folder holding only such files (an earlier render) may be replaced. */
+const isRenderedFile = (name: string) => /\.(yaml|parameters\.json)$/.test(name);
+
 export async function run(ctx: CommandContext, flags: RenderFlags): Promise<void> {
   const out = nonEmptyPath('--out', flags.out)!;
   const { options, connection } = gatherOptions(ctx, flags);
   const emails = subscriberEmails(flags.subscriberEmails, options.allowedEmailDomains);
   const hubRegion = hubRegionOffline(ctx, connection.region);
-  const outDir = resolve(out);
+  // The folder is checked before rendering and replaced as a whole afterwards: it holds exactly the new
+  // render or is left as it was.
+  const folder = { field: '--out', isOurs: isRenderedFile };
+  const outDir = checkTargetFolder(out, folder);
 
   const product = renderProductTemplate(options, {});
   if (options.principalType === 'identity-center' && options.idcRegion === undefined) {
@@ -90,12 +95,12 @@ export async function run(ctx: CommandContext, flags: RenderFlags): Promise<void
   }
   const stacks = renderInfrastructure(options, { hubRegion, idcHomeRegion: options.idcRegion });
 
-  mkdirSync(outDir, { recursive: true });
+  const files: FolderFile[] = [];
   const written: RenderedFile[] = [];
   for (const stack of stacks) {
     const parametersFile = stack.fileName.replace(/\.yaml$/, '.parameters.json');
-    writeFileSync(join(outDir, stack.fileName), stack.body);
-    writeFileSync(join(outDir, parametersFile), asCfnParameters(stack.parameters));
+    files.push({ name: stack.fileName, body: stack.body });
+    files.push({ name: parametersFile, body: asCfnParameters(stack.parameters) });
     written.push({
       stack: stack.id,
       stackName: stack.stackName,
@@ -108,9 +113,9 @@ export async function run(ctx: CommandContext, flags: RenderFlags): Promise<void
   }
   // The product template is not a stack of ours: every subscriber's launch creates one from it. Its
   // parameters file is a sample launch, e.g. for a trial with `aws cloudformation deploy`.
-  writeFileSync(join(outDir, 'product.yaml'), product.body);
+  files.push({ name: 'product.yaml', body: product.body });
   const productParameters = { EmailAddresses: emails ?? '<your-address@example.com>' };
-  writeFileSync(join(outDir, 'product.parameters.json'), asCfnParameters(productParameters));
+  files.push({ name: 'product.parameters.json', body: asCfnParameters(productParameters) });
   written.push({
     stack: 'product',
     account: 'member accounts, at launch',
@@ -119,6 +124,8 @@ export async function run(ctx: CommandContext, flags: RenderFlags): Promise<void
     parameters: 'product.parameters.json',
     placeholders: [],
   });
+
+  replaceFolder(outDir, files, folder);
 
   const placeholders = [...new Set(written.flatMap((w) => w.placeholders))];
   if (placeholders.length > 0) {
