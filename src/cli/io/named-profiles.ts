@@ -6,7 +6,10 @@
  * and AWS_PROFILE are checked when their AWS context is created).
  */
 export async function checkNamedProfiles(opts: Record<string, unknown>): Promise<void> {
-  const named = (['profile', 'managementProfile'] as const).filter((k) => typeof opts[k] === 'string');
+  // An empty value is left to the option registry, which names it as empty (exit 2).
+  const named = (['profile', 'managementProfile'] as const).filter(
+    (k) => typeof opts[k] === 'string' && (opts[k] as string).trim() !== '',
+  );
   if (named.length === 0) return;
   const { assertProfileExists } = await import('../../aws/profiles.js');
   for (const key of named) {
