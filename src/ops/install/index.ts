@@ -44,7 +44,7 @@ export function installSteps(
   extra: InstallStepOptions = {},
 ): InstallStep[] {
   const planned = (id: StepId) => plan.find((p) => p.id === id)?.run === true;
-  const roleExists = extra.roleExists ?? roleLookup(ctx.hub, ctx.hubCaller.partition);
+  const roleExists = extra.roleExists ?? roleLookup(ctx.hub);
   const runners: Record<StepId, InstallStep['run']> = {
     'org-setup': (run) => orgSetup(ctx, run, regionOf('org-setup')),
     'launch-roles': (run) => launchRoles(ctx, run, regionOf('launch-roles')),
