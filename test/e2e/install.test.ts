@@ -192,7 +192,15 @@ describe('install in the hub account (templates and portfolio steps)', () => {
     );
     expect(result.stdout).toMatch(/Took \d+\.\d s\./);
     const planned = await runCli(
-      ['install', '--dry-run', '--detailed-exitcode', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      [
+        'install',
+        '--dry-run',
+        '--detailed-exitcode',
+        '--steps',
+        'templates,portfolio',
+        '--idc-region',
+        'eu-west-1',
+      ],
       { env: { ...hub.env, ...FAST } },
     );
     expect(planned.code, planned.stderr).toBe(0);

@@ -137,7 +137,18 @@ async function planLaunchRoles(ctx: InstallContext, run: Run, region: string): P
   return held(ctx, run, 'launch-roles', 'management', await mgmt.cloudformation(), stack);
 }
 
-async function planPortfolio(ctx: InstallContext, run: Run): Promise<Planned> {
+async function planPortfolio(ctx: InstallContext, run: Run, stackSetRuns: boolean): Promise<Planned> {
+  const planned = await planPortfolioStack(ctx, run);
+  if (!ctx.options.launchRole || stackSetRuns) return planned;
+  // Without the StackSet in this run the launch role must already be in the hub, or come from the
+  // single-account launch-role stack (hub-launch-role.ts), deployed before the portfolio stack.
+  return {
+    ...planned,
+    lines: [...planned.lines, 'first deploys the hub launch-role stack if the launch role is not in the hub'],
+  };
+}
+
+async function planPortfolioStack(ctx: InstallContext, run: Run): Promise<Planned> {
   const cfn = await ctx.hub.cloudformation();
   const name = ctx.options.stackNames.portfolio;
   const { url } = await productTemplate(ctx);
@@ -251,7 +262,12 @@ export async function prepareInstall(
     'org-setup': (s) => planOrgSetup(ctx, s.region),
     'launch-roles': (s) => planLaunchRoles(ctx, run, s.region),
     templates: () => planTemplates(ctx, run),
-    portfolio: () => planPortfolio(ctx, run),
+    portfolio: () =>
+      planPortfolio(
+        ctx,
+        run,
+        plan.some((p) => p.id === 'launch-roles' && p.run),
+      ),
     share: () => planShare(ctx),
     'permission-set': (s) => planPermissionSet(ctx, run, s.region),
   };
