@@ -154,4 +154,27 @@ describe('interactive install in a pseudo-terminal', () => {
     );
     expect(live).toEqual([]);
   });
+
+  it('Ctrl-C at "Apply this plan?" exits 130 (not the decline code) and leaves no stack or change set', {
+    timeout: 180_000,
+  }, async () => {
+    const hub = await hubInOrganization();
+    const steps = [
+      ...Object.values(QUESTIONS).map((expect) => ({ expect, send: ENTER })),
+      { expect: APPLY, send: '\x03' },
+    ];
+    const run = await runInPty(
+      ['install', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      steps,
+      env(hub),
+    );
+    expect(run.timeout, run.transcript).toBeNull();
+    expect(run.code, run.transcript).toBe(130);
+    expect(run.transcript).not.toContain('Cancelled, nothing changed.');
+    const cfn = new CloudFormationClient(hub.clientConfig);
+    const live = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter(
+      (s) => s.StackStatus !== 'DELETE_COMPLETE',
+    );
+    expect(live).toEqual([]);
+  });
 });
