@@ -49,7 +49,10 @@ type Planned = { changes: boolean; lines: string[]; stacks?: PreparedStack[]; re
 
 export function stackLine(p: StackPlan): string {
   const where = `${p.stackName} (${p.account}, ${p.region})`;
-  if (p.kind === 'none') return `${where}: no changes`;
+  if (p.kind === 'none')
+    return p.settings.length
+      ? `${where}: no changes (stored settings ${settingsText(p.settings)} wait for a resource change: CloudFormation does not update template Metadata alone)`
+      : `${where}: no changes`;
   if (p.kind === 'settings')
     return `${where}: stored settings only${p.settings.length ? `: ${settingsText(p.settings)}` : ' (no resource changes)'}`;
   const verb = p.exists ? 'changes' : 'creates';

@@ -108,6 +108,9 @@ export async function prepareStack(
   const held = 'changes' in p || p.result.outcome === 'dry-run';
   const settings = settingsDiff(stored?.values, settingsOf(ctx.options));
   // A change set without resource changes changes the template only: the stored answers (named) or outputs.
+  // CloudFormation itself refuses a Metadata-only update ("you cannot update the Metadata section by
+  // itself", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/metadata-section-structure.html):
+  // there the change set comes back empty ('none') and the plan says the settings wait for a resource change.
   const kind: StackChangeKind = changes.length > 0 ? 'resources' : held ? 'settings' : 'none';
   return {
     plan: {
@@ -117,7 +120,7 @@ export async function prepareStack(
       exists: stored !== undefined || changes.some((c) => c.action !== 'Add'),
       kind,
       changes,
-      settings: kind === 'none' ? [] : settings,
+      settings,
     },
     execute: () => {
       release(true);
