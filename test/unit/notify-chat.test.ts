@@ -1,0 +1,115 @@
+// Chat cards (Amazon Q Developer custom notifications) for every fixture event, validated against the JSON
+// schema written from the documentation (test/fixtures/chat/custom-notification.schema.json).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { chatField, chatMessage, chatNotificationFor, threadIdFor } from '../../src/notify/chat.js';
+import { digestChat, digestEntryOf } from '../../src/notify/digest.js';
+import { consoleUrl, parseFindings } from '../../src/notify/format.js';
+
+const fixtures = join(import.meta.dirname, '../fixtures');
+const load = (path: string): unknown => JSON.parse(readFileSync(join(fixtures, path), 'utf8'));
+const schema = z.fromJSONSchema(
+  JSON.parse(readFileSync(join(fixtures, 'chat/custom-notification.schema.json'), 'utf8')),
+);
+const settings = { idcSubdomain: 'd-abcd1234', permissionSet: 'SubscribeToSecurityNotifications' };
+
+function expectValid(document: unknown) {
+  const parsed = schema.safeParse(document);
+  expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+}
+
+const eventFiles = ['asff', 'ocsf'].flatMap((kind) =>
+  readdirSync(join(fixtures, 'events', kind))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => `events/${kind}/${f}`),
+);
+
+describe('chat cards', () => {
+  it('the schema rejects what the documentation rules out', () => {
+    const ok = { version: '1.0', source: 'custom', content: { description: 'x' } };
+    expect(schema.safeParse(ok).success).toBe(true);
+    expect(schema.safeParse({ ...ok, version: '1' }).success).toBe(false);
+    expect(schema.safeParse({ ...ok, source: 'aws.securityhub' }).success).toBe(false);
+    expect(schema.safeParse({ ...ok, content: { description: 'x', textType: 'plain' } }).success).toBe(false);
+    expect(schema.safeParse({ ...ok, metadata: { additionalContext: { n: 1 } } }).success).toBe(false);
+  });
+
+  it.each(eventFiles)('%s: every finding gives a card that validates against the schema', (file) => {
+    const { findings } = parseFindings(load(file));
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      const card = chatNotificationFor(f, settings);
+      // What goes to SNS is exactly this document, as JSON.
+      const sent = JSON.parse(chatMessage(card));
+      expectValid(sent);
+      expect(sent.content.description).toContain(`*Severity:* ${f.severity}`);
+      expect(sent.content.nextSteps[0]).toContain(consoleUrl(f));
+      expect(sent.content.nextSteps[1]).toMatch(
+        /: https:\/\/d-abcd1234\.awsapps\.(com|cn)\/start\/#\/console\?account_id=/,
+      );
+      expect(sent.metadata.threadId).toBe(threadIdFor(f));
+    }
+  });
+
+  it('updates of one finding share a thread; the card says the new status', () => {
+    for (const kind of ['asff', 'ocsf']) {
+      const [first] = parseFindings(load(`events/${kind}/securityhub-control-first-seen.json`)).findings;
+      const [resolved] = parseFindings(load(`events/${kind}/securityhub-control-resolved.json`)).findings;
+      const a = chatNotificationFor(first!, {});
+      const b = chatNotificationFor(resolved!, {});
+      expect(a.metadata!.threadId).toBe(b.metadata!.threadId);
+      expect(a.id).not.toBe(b.id);
+      expect(a.content.title).toBe('High severity new Security Hub finding');
+      expect(b.content.title).toMatch(/^High severity resolved/);
+      // Without Identity Center, the console link is the only next step.
+      expect(a.content.nextSteps).toHaveLength(1);
+    }
+    const [other] = parseFindings(load('events/asff/guardduty-bitcoin-dns.json')).findings;
+    expect(threadIdFor(other!)).not.toBe(
+      threadIdFor(parseFindings(load('events/asff/securityhub-control-first-seen.json')).findings[0]!),
+    );
+  });
+
+  it('the crafted finding stays data: no forged lines, links, mentions or markup in the card', () => {
+    const [f] = parseFindings(load('crafted/forged-layout.json')).findings;
+    const card = chatNotificationFor(f!, settings);
+    expectValid(card);
+    const text = chatMessage(card);
+    // The card's own lines only: each starts with one of the formatter's labels.
+    const lines = card.content.description.split('\n');
+    for (const line of lines)
+      expect(line).toMatch(/^\*(Severity|Status|Title|Account|Product|Resource|Finding ID):\* /);
+    expect(lines).toHaveLength(7);
+    // Line breaks, bidi and zero-width characters from the finding are gone.
+    expect(card.content.description).not.toMatch(/[\u200b\u202e\u2028\r]/);
+    // The only links are the formatter's console and sign-in links.
+    const links = text.match(/https?:\/\/[^\s"`]+/g) ?? [];
+    expect(
+      links.every((l) =>
+        /^https:\/\/(eu-west-1\.console\.aws\.amazon\.com|d-abcd1234\.awsapps\.com)\//.test(l),
+      ),
+    ).toBe(true);
+    expect(text).not.toContain('https://evil.example');
+    // Finding text is inline code; the title holds the formatter's words only.
+    expect(card.content.description).toContain('*Account:* `workload-prod Region: us-east-1 Finding`');
+    expect(card.content.title).toBe('Critical severity new Security Hub finding');
+  });
+
+  it('chatField keeps a code span closed and mentions inert', () => {
+    expect(chatField('<!channel> `rm -rf` <https://evil.example|click>')).toBe(
+      "`\u2039!channel\u203a 'rm -rf' \u2039https[:]//evil.example|click\u203a`",
+    );
+    expect(chatField('')).toBe('-');
+    expect(chatField('x'.repeat(400))).toHaveLength(302);
+  });
+
+  it('a digest card validates and lists each finding once', () => {
+    const findings = eventFiles.flatMap((file) => parseFindings(load(file)).findings);
+    const card = digestChat(findings.map(digestEntryOf), {}, { digestId: 'abc' });
+    expectValid(card);
+    expect(card.id).toBe('secnotify-digest-abc');
+    expect(card.content.description).toMatch(/\.\.\. and \d+ more\. Security Hub shows them all\.$/);
+  });
+});
