@@ -107,7 +107,11 @@ describe('chat cards', () => {
 
   it('a digest card validates and lists each finding once', () => {
     const findings = eventFiles.flatMap((file) => parseFindings(load(file)).findings);
-    const card = digestChat(findings.map(digestEntryOf), {}, { digestId: 'abc' });
+    const card = digestChat(
+      findings.map(digestEntryOf),
+      { timeZone: 'UTC', skipRepeated: true },
+      { digestId: 'abc' },
+    );
     expectValid(card);
     expect(card.id).toBe('secnotify-digest-abc');
     expect(card.content.description).toMatch(/\.\.\. and \d+ more\. Security Hub shows them all\.$/);
