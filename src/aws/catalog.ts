@@ -14,6 +14,7 @@ import {
   type ShareError,
   UpdatePortfolioShareCommand,
 } from '@aws-sdk/client-service-catalog';
+import { type AccountShareAcceptance, accountShareAcceptance } from '../core/account-shares.js';
 import { OperationError } from '../core/errors.js';
 import type { ResolvedShareTarget as ShareTarget } from '../core/options.js';
 import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
@@ -296,6 +297,17 @@ export async function listPortfolioShares(
   return perType.flat();
 }
 
+/**
+ * Whether each account share has been accepted (imported) by its recipient: DescribePortfolioShares with
+ * Type ACCOUNT reports `Accepted` per account; organization-node shares are imported automatically.
+ */
+export async function listAccountShareAcceptance(
+  sc: ServiceCatalogClient,
+  portfolioId: string,
+): Promise<AccountShareAcceptance[]> {
+  return accountShareAcceptance(await listPortfolioSharesOfType(sc, portfolioId, 'ACCOUNT'));
+}
+
 export interface UnshareResult {
   share: PortfolioShare;
   outcome: 'removed' | 'absent' | 'completed-with-errors' | 'failed';
@@ -378,20 +390,8 @@ export async function listProvisioningArtifacts(
   }
 }
 
-/**
- * The name of the next product version: the explicit one when given, else v<max existing vN + 1>
- * (v1 for a product without `vN` versions). Names such as `1.0` or `beta` do not count.
- */
-export function nextProductVersion(existingNames: string[], explicit?: string): string {
-  const wanted = explicit?.trim();
-  if (wanted) return wanted;
-  let max = 0;
-  for (const name of existingNames) {
-    const m = /^v(\d+)$/i.exec(name.trim());
-    if (m) max = Math.max(max, Number(m[1]));
-  }
-  return `v${max + 1}`;
-}
+// Pure; kept exported here for the callers that already import it from the catalog module.
+export { nextProductVersion } from '../core/product-versions.js';
 
 export interface ProvisionedProductSummary {
   name: string;

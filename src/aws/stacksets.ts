@@ -74,6 +74,63 @@ export async function listStackInstances(
   return instances;
 }
 
+/**
+ * The detailed statuses of stack instances that did not get the template: FAILED (the operation failed in
+ * that account, e.g. an SCP denies iam:CreateRole), CANCELLED (stopped when the failure tolerance was
+ * exceeded), INOPERABLE (a failed deletion), FAILED_IMPORT, and SKIPPED_SUSPENDED_ACCOUNT (suspended
+ * accounts are skipped). StackInstanceComprehensiveStatus, CloudFormation API reference.
+ */
+export const UNSUCCESSFUL_DETAILED_STATUSES = [
+  'FAILED',
+  'CANCELLED',
+  'INOPERABLE',
+  'FAILED_IMPORT',
+  'SKIPPED_SUSPENDED_ACCOUNT',
+] as const;
+
+/**
+ * The StackSet's stack instances that did not succeed, with their account, Region, status and reason;
+ * undefined when the StackSet does not exist. A StackInstanceFilter takes one value, and several filters
+ * must all hold, so each detailed status is one ListStackInstances query (paginated). Only the hub Region
+ * when `region` is given.
+ */
+export async function listUnsuccessfulStackInstances(
+  cfn: CloudFormationClient,
+  stackSetName: string,
+  callAs: CallAs,
+  options: { region?: string } = {},
+): Promise<StackInstance[] | undefined> {
+  const found: StackInstance[] = [];
+  try {
+    for (const status of UNSUCCESSFUL_DETAILED_STATUSES) {
+      for await (const page of paginateListStackInstances(
+        { client: cfn },
+        {
+          StackSetName: stackSetName,
+          CallAs: callAs,
+          Filters: [{ Name: 'DETAILED_STATUS', Values: status }],
+          ...(options.region ? { StackInstanceRegion: options.region } : {}),
+        },
+      )) {
+        for (const s of page.Summaries ?? []) {
+          found.push({
+            account: s.Account ?? '',
+            region: s.Region ?? '',
+            status: s.Status ?? 'UNKNOWN',
+            detailedStatus: s.StackInstanceStatus?.DetailedStatus ?? status,
+            ...(s.StatusReason ? { statusReason: s.StatusReason } : {}),
+            ...(s.OrganizationalUnitId ? { organizationalUnitId: s.OrganizationalUnitId } : {}),
+          });
+        }
+      }
+    }
+  } catch (error) {
+    if (isAwsErrorNamed(error, 'StackSetNotFoundException')) return undefined;
+    throw awsFailure(error, 'cloudformation:ListStackInstances');
+  }
+  return found;
+}
+
 /** ACTIVE, or undefined when the StackSet does not exist or is DELETED. */
 export async function stackSetStatus(
   cfn: CloudFormationClient,

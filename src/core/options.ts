@@ -66,6 +66,10 @@ export interface SecnotifyOptions {
   /** Name of the permission set the permission-set stack creates. */
   permissionSetName: string;
   stackNames: StackNames;
+  /** The product offers an "All accounts" subscription (org-wide findings); off: own account only. */
+  allowOrgWideSubscriptions: boolean;
+  /** Subscribers may name only addresses at these domains; empty: any domain. */
+  allowedEmailDomains: string[];
 }
 
 export const DEFAULT_PERMISSION_SET = 'SubscribeToSecurityNotifications';
@@ -90,6 +94,8 @@ export const defaultOptions: SecnotifyOptions = {
     launchRoleStackSet: 'SecurityNotifications-IAM-roles-StackSet',
     permissionSet: 'SecurityNotifications-PermissionSet',
   },
+  allowOrgWideSubscriptions: false,
+  allowedEmailDomains: [],
 };
 
 /** One option: its flag, its config key, and how a raw value becomes a typed one. */

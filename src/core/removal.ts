@@ -1,116 +1,14 @@
-// What is installed (facts gathered by the CLI from both accounts) and what `uninstall` removes, in which
-// order, with which parts kept. Pure: the CLI gathers, this decides, the AWS layer carries it out.
+// What `uninstall` removes, in which order, with which parts kept, decided from the installation facts
+// (src/core/facts.ts). Pure: the AWS layer gathers, this decides, the uninstall steps carry it out.
 // The order is the reverse of the install: shares, portfolio stack, buckets emptied, bucket stack, then in
 // the management account the permission-set stack, the StackSet stack, and (opt-in) the organization setup.
-import { OperationError } from './errors.js';
-import type { StackNames } from './options.js';
-
-export interface LookupFailure {
-  name: string;
-  message: string;
-  hint?: string;
-}
-
-/** A lookup's answer, or why it could not be made (access denied, an API the endpoint lacks, …). */
-export type Looked<T> = { value: T } | { error: LookupFailure };
-
-export function isLooked<T>(l: Looked<T>): l is { value: T } {
-  return 'value' in l;
-}
-
-export interface StackFact {
-  stackName: string;
-  region: string;
-  status: string;
-  statusReason?: string;
-  /** ISO time of the last update (or the creation). */
-  lastUpdated?: string;
-  parameters: Record<string, string>;
-}
-
-export interface BucketFact {
-  role: 'product-templates' | 'access-logs';
-  name: string;
-  exists: boolean;
-  versions: number;
-  deleteMarkers: number;
-}
-
-export interface ShareFact {
-  /** ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT or ORGANIZATION_MEMBER_ACCOUNT. */
-  type: string;
-  principalId: string;
-  accepted: boolean;
-  sharePrincipals: boolean;
-}
-
-export interface VersionFact {
-  id: string;
-  name: string;
-  active: boolean;
-  guidance: string;
-  createdTime?: string;
-}
-
-export interface SubscriberFact {
-  name: string;
-  id: string;
-  status: string;
-  accountId?: string;
-  versionName?: string;
-}
-
-export interface InstanceFact {
-  account: string;
-  region: string;
-  status: string;
-  detailedStatus?: string;
-  statusReason?: string;
-}
-
-export interface StackSetFact {
-  name: string;
-  callAs: 'SELF' | 'DELEGATED_ADMIN';
-  instances: InstanceFact[];
-}
-
-export interface OrgSetupFact {
-  /** Service Catalog's AWS Organizations access: ENABLED, DISABLED, UNDER_CHANGE. */
-  serviceCatalogAccess: string;
-  hubIsDelegatedAdmin: boolean;
-  /** CloudFormation StackSets trusted access: ENABLED, DISABLED, DISABLED_PERMANENTLY, or UNKNOWN (not answered). */
-  stackSetsTrustedAccess: string;
-}
-
-export interface ManagementFacts {
-  accountId: string;
-  region: string;
-  launchRoleStack: Looked<StackFact | undefined>;
-  /** The StackSet the launch-role stack made; undefined when it does not exist. */
-  stackSet: Looked<StackSetFact | undefined>;
-  permissionSetStack: Looked<StackFact | undefined>;
-  orgSetup: Looked<OrgSetupFact>;
-}
-
-export interface InstallationFacts {
-  hubAccountId: string;
-  hubRegion: string;
-  organizationId?: string;
-  stackNames: StackNames;
-  bucketStack: Looked<StackFact | undefined>;
-  /** The stack's buckets with their contents; empty when the bucket stack is absent. */
-  buckets: Looked<BucketFact[]>;
-  portfolioStack: Looked<StackFact | undefined>;
-  /** The portfolio of the portfolio stack (its output, or found by name when the output is missing). */
-  portfolio: Looked<{ id: string; foundBy: 'stack-output' | 'name' } | undefined>;
-  productId?: string;
-  shares: Looked<ShareFact[]>;
-  productVersions: Looked<VersionFact[]>;
-  /** Provisioned products of the product that the hub account can see (its own). */
-  subscribers: Looked<SubscriberFact[]>;
-  /** Undefined when no management-account credentials were given. */
-  management?: ManagementFacts;
-}
+import {
+  describeShare,
+  type InstallationFacts,
+  type StackFact,
+  valueIfKnown,
+  valueOrThrow,
+} from './facts.js';
 
 export interface RemovalChoices {
   keepShares?: boolean;
@@ -164,35 +62,12 @@ const TITLES: Record<RemovalStepId, string> = {
 const NO_MANAGEMENT =
   'not checked: needs management-account credentials (--management-profile NAME or --management-role-arn ARN)';
 
-export function describeShare(share: ShareFact): string {
-  switch (share.type) {
-    case 'ORGANIZATION':
-      return `organization ${share.principalId}${share.sharePrincipals ? ' (with principal sharing)' : ''}`;
-    case 'ORGANIZATIONAL_UNIT':
-      return `OU ${share.principalId}${share.sharePrincipals ? ' (with principal sharing)' : ''}`;
-    case 'ORGANIZATION_MEMBER_ACCOUNT':
-      return `organization member account ${share.principalId}`;
-    default:
-      return `account ${share.principalId}${share.accepted ? '' : ' (not accepted yet)'}`;
-  }
-}
-
 function stackLine(stack: StackFact, where: string): string {
   return `stack ${stack.stackName} (${where}, ${stack.region}, ${stack.status})`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-/** The value, or an OperationError naming what could not be looked up (only for parts about to be removed). */
-function known<T>(l: Looked<T>, what: string): T {
-  if (isLooked(l)) return l.value;
-  throw new OperationError(`Cannot tell whether ${what} exists: ${l.error.message}`, {
-    hint:
-      l.error.hint ??
-      'Nothing was removed. Fix the access problem (or pass the matching --keep-… flag), then run the same command again.',
-  });
 }
 
 /**
@@ -213,12 +88,16 @@ export function planRemoval(facts: InstallationFacts, choices: RemovalChoices = 
   const notes: string[] = [];
 
   // Shares.
-  const portfolioStack = known(facts.portfolioStack, `the portfolio stack ${facts.stackNames.portfolio}`);
+  const portfolioStack = valueOrThrow(
+    facts.portfolioStack,
+    `the portfolio stack ${facts.stackNames.portfolio}`,
+  );
   const portfolio =
     portfolioStack && !(choices.keepShares && choices.keepPortfolio)
-      ? known(facts.portfolio, 'the portfolio')
+      ? valueOrThrow(facts.portfolio, 'the portfolio')
       : undefined;
-  const shares = portfolio && !choices.keepShares ? known(facts.shares, 'the portfolio shares') : [];
+  const shares =
+    portfolio && !choices.keepShares ? (valueOrThrow(facts.shares, 'the portfolio shares') ?? []) : [];
   const sharesKept = Boolean(choices.keepShares && portfolioStack !== undefined);
   if (choices.keepShares) {
     steps.push(hub('shares', { run: false, skipReason: 'kept (--keep-shares)', items: [] }));
@@ -260,7 +139,7 @@ export function planRemoval(facts: InstallationFacts, choices: RemovalChoices = 
     );
   } else {
     portfolioRemoved = true;
-    const versions = isLooked(facts.productVersions) ? facts.productVersions.value.map((v) => v.name) : [];
+    const versions = (valueIfKnown(facts.productVersions) ?? []).map((v) => v.name);
     const what = [
       portfolio ? `portfolio ${portfolio.id}` : undefined,
       facts.productId ? `product ${facts.productId}` : undefined,
@@ -272,14 +151,14 @@ export function planRemoval(facts: InstallationFacts, choices: RemovalChoices = 
         items: [`${stackLine(portfolioStack, hubWhere)}${what.length ? `: ${what.join(', ')}` : ''}`],
       }),
     );
-    const subscribers = isLooked(facts.subscribers) ? facts.subscribers.value : [];
+    const subscribers = valueIfKnown(facts.subscribers) ?? [];
     if (subscribers.length > 0) {
       notes.push(
         `${plural(subscribers.length, 'subscription')} (provisioned product${subscribers.length === 1 ? '' : 's'}) of this product in the hub account will be left without their product and are NOT deleted: ${subscribers
           .map((p) => `${p.name} (${p.id}, ${p.status}${p.versionName ? `, ${p.versionName}` : ''})`)
           .join('; ')}. Terminate them in Service Catalog > Provisioned products first if they should go.`,
       );
-    } else if (!isLooked(facts.subscribers)) {
+    } else if (facts.subscribers.state === 'unknown') {
       notes.push(
         `Could not list the subscriptions visible in the hub account: ${facts.subscribers.error.message}`,
       );
@@ -294,7 +173,7 @@ export function planRemoval(facts: InstallationFacts, choices: RemovalChoices = 
   const bucketStack =
     choices.keepBuckets || portfolioStays
       ? undefined
-      : known(facts.bucketStack, `the bucket stack ${facts.stackNames.bucket}`);
+      : valueOrThrow(facts.bucketStack, `the bucket stack ${facts.stackNames.bucket}`);
   if (choices.keepBuckets) {
     for (const id of ['empty-buckets', 'bucket-stack'] as const) {
       steps.push(hub(id, { run: false, skipReason: 'kept (--keep-buckets)', items: [] }));
@@ -314,7 +193,7 @@ export function planRemoval(facts: InstallationFacts, choices: RemovalChoices = 
       steps.push(hub(id, { run: false, skipReason: 'not deployed', items: [] }));
     }
   } else {
-    const buckets = known(facts.buckets, 'the buckets of the bucket stack');
+    const buckets = valueOrThrow(facts.buckets, 'the buckets of the bucket stack') ?? [];
     const full = buckets.filter((b) => b.exists && b.versions + b.deleteMarkers > 0);
     steps.push(
       full.length === 0
@@ -375,7 +254,7 @@ export function planRemoval(facts: InstallationFacts, choices: RemovalChoices = 
       }),
     );
   } else {
-    const stack = known(
+    const stack = valueOrThrow(
       mgmt.permissionSetStack,
       `the permission-set stack ${facts.stackNames.permissionSet}`,
     );
@@ -400,7 +279,7 @@ export function planRemoval(facts: InstallationFacts, choices: RemovalChoices = 
       }),
     );
   } else {
-    const stack = known(
+    const stack = valueOrThrow(
       mgmt.launchRoleStack,
       `the launch-role StackSet stack ${facts.stackNames.launchRoleStackSet}`,
     );
@@ -409,7 +288,7 @@ export function planRemoval(facts: InstallationFacts, choices: RemovalChoices = 
         mgmtStep('launch-roles', mgmt.region, { run: false, skipReason: 'not deployed', items: [] }),
       );
     } else {
-      const stackSet = known(mgmt.stackSet, 'the launch-role StackSet');
+      const stackSet = valueOrThrow(mgmt.stackSet, 'the launch-role StackSet');
       const instances = stackSet?.instances ?? [];
       const accounts = [...new Set(instances.map((i) => i.account))];
       steps.push(
@@ -449,20 +328,21 @@ export function planRemoval(facts: InstallationFacts, choices: RemovalChoices = 
       }),
     );
   } else {
-    const org = known(mgmt.orgSetup, 'the organization setup');
+    const org = valueOrThrow(mgmt.orgSetup, 'the organization setup');
     const items: string[] = [];
-    if (org.hubIsDelegatedAdmin) {
+    if (org?.hubIsDelegatedAdmin) {
       items.push(
         `delegated administration of account ${facts.hubAccountId} for servicecatalog.amazonaws.com`,
       );
     }
-    if (org.serviceCatalogAccess !== 'DISABLED') items.push("Service Catalog's AWS Organizations access");
+    if (org && org.serviceCatalogAccess !== 'DISABLED')
+      items.push("Service Catalog's AWS Organizations access");
     steps.push(
       items.length === 0
         ? mgmtStep('org-setup', mgmt.region, { run: false, skipReason: 'nothing to undo', items: [] })
         : mgmtStep('org-setup', mgmt.region, { run: true, items }),
     );
-    if (org.stackSetsTrustedAccess === 'ENABLED') {
+    if (org?.stackSetsTrustedAccess === 'ENABLED') {
       notes.push(
         'CloudFormation StackSets trusted access stays active: every service-managed StackSet of the organization relies on it. Turn it off yourself (aws cloudformation deactivate-organizations-access) if nothing else uses it.',
       );

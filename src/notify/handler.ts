@@ -17,6 +17,7 @@
 // invocation: a duplicate e-mail is better than a lost one.
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { deadLetterAlarmEmail, readAlarmEvent } from './alarm.js';
 import { chatMessage, chatNotificationFor } from './chat.js';
 import {
   type Destination,
@@ -230,6 +231,28 @@ export function createHandler(
   return async (event: unknown, context?: LambdaContext) => {
     const config = configFromEnv(env, context);
     const { topicArn, settings, deadLetterQueueUrl } = config;
+    const alarm = readAlarmEvent(event);
+    if (alarm) {
+      // The dead-letter alarm (see alarm.ts): one e-mail when it goes into ALARM. A failure throws, so Lambda
+      // retries it; nothing else was sent that a retry could duplicate.
+      const email = deadLetterAlarmEmail(alarm, deadLetterQueueUrl);
+      const result: HandlerResult = { sent: 0, skipped: 0, failed: 0, deadLettered: 0, emails: 0 };
+      log(
+        JSON.stringify({
+          outcome: email ? 'alarm' : 'alarm-ignored',
+          alarm: alarm.alarmArn,
+          state: alarm.state,
+        }),
+      );
+      if (!email) return result;
+      client ??= await makeClient();
+      const { PublishCommand } = await loadSns();
+      await client.send(
+        new PublishCommand({ TopicArn: topicArn, Subject: email.subject, Message: email.message }),
+      );
+      result.emails = 1;
+      return result;
+    }
     const result: HandlerResult = { sent: 0, skipped: 0, failed: 0, deadLettered: 0, emails: 0 };
 
     // Digests: a batch from the queue (every 5 minutes) or the scheduled drain (hourly, daily).

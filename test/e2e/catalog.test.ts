@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EndpointNotImplementedError } from '../../src/aws/aws-errors.js';
 import {
   findPortfolioByName,
+  listAccountShareAcceptance,
   listPortfolioShares,
   sharePortfolio,
   unsharePortfolio,
@@ -57,6 +58,20 @@ describe('portfolio shares (moto)', () => {
     const share = shares.find((s) => s.principalId === account)!;
     expect((await unsharePortfolio(sc, portfolioId, share)).outcome).toBe('removed');
     expect((await listPortfolioShares(sc, portfolioId)).some((s) => s.principalId === account)).toBe(false);
+  });
+
+  it('reports the acceptance of account shares only (moto accepts at once; AWS waits for the recipient)', async () => {
+    const account = randomAccountId();
+    await sharePortfolio(sc, portfolioId, { kind: 'account', id: account });
+    // moto marks every share Accepted; real AWS says false until the recipient runs AcceptPortfolioShare
+    // (asserted with an SDK mock in test/unit/account-shares.test.ts).
+    expect(await listAccountShareAcceptance(sc, portfolioId)).toContainEqual({
+      accountId: account,
+      state: 'accepted',
+    });
+    expect(
+      (await listAccountShareAcceptance(sc, portfolioId)).every((a) => /^\d{12}$/.test(a.accountId)),
+    ).toBe(true);
   });
 
   it('creates an organization share with principals, but cannot confirm it where the status call is missing', async () => {

@@ -66,6 +66,11 @@ describe('secnotify doctor', () => {
     ]);
     // What moto does not implement is reported, not fatal.
     expect(check(report, 'stacksets-trusted-access').verdict).toBe('warn');
+    // The default organization share reaches the management account, which StackSets never deploy to.
+    expect(check(report, 'launch-role-reach')).toMatchObject({
+      verdict: 'warn',
+      reason: expect.stringContaining(`the management account ${account.accountId}`),
+    });
     // stdout is the one JSON document; the failure line goes to stderr.
     expect(out.stderr).toContain('doctor: 1 check(s) failed.');
   });
@@ -88,20 +93,32 @@ describe('secnotify doctor', () => {
       }),
     );
 
-    const out = await cli(['doctor', '--principal-type', 'iam-role', '--no-launch-role'], hub.env);
+    const out = await cli(['doctor', '--principal-type', 'iam-role', '--no-launch-role', '--json'], hub.env);
     expect(out.code).toBe(1);
-    const text = out.stdout;
-    expect(text).toContain('PASS  Hub account is not the management account');
-    expect(text).toContain('FAIL  AWS Organizations with all features');
-    expect(text).toContain('Remedy: From the management account: aws organizations enable-all-features');
-    expect(text).toContain('FAIL  Security Hub enabled in us-east-2');
-    expect(text).toContain('Remedy: aws securityhub enable-security-hub --region us-east-2');
-    expect(text).toContain('SKIP  IAM Identity Center instance and home region');
-    expect(text).toContain('SKIP  CloudFormation StackSets trusted access');
-    expect(text).toMatch(
-      /PASS {2}Stack SecurityNotifications-SC-Bucket \(hub account, us-east-2\)\n {6}CREATE_COMPLETE\./,
-    );
-    expect(text).toMatch(/\d+ passed, \d+ warning\(s\), 2 failed, \d+ skipped\./);
+    const report = JSON.parse(out.stdout) as DoctorReport;
+    expect(check(report, 'hub-not-management').verdict).toBe('pass');
+    expect(check(report, 'hub-region').verdict).toBe('pass');
+    expect(check(report, 'organization-all-features')).toMatchObject({
+      verdict: 'fail',
+      blocking: true,
+      remedy: expect.stringContaining('From the management account: aws organizations enable-all-features'),
+    });
+    expect(check(report, 'security-hub')).toMatchObject({
+      verdict: 'fail',
+      remedy: expect.stringContaining('aws securityhub enable-security-hub --region us-east-2'),
+    });
+    expect(check(report, 'identity-center').verdict).toBe('skip');
+    expect(check(report, 'stacksets-trusted-access').verdict).toBe('skip');
+    expect(check(report, 'launch-role-reach').verdict).toBe('skip');
+    expect(check(report, 'stack:bucket')).toMatchObject({ verdict: 'pass', reason: 'CREATE_COMPLETE.' });
+    expect(report.counts.fail).toBe(2);
+    expect(report.installable).toBe(false);
+
+    // The same report for people: one block per check, the remedy under each failure.
+    const text = await cli(['doctor', '--principal-type', 'iam-role', '--no-launch-role'], hub.env);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('FAIL  AWS Organizations with all features');
+    expect(text.stdout).toMatch(/\d+ passed, \d+ warning\(s\), 2 failed, \d+ skipped\./);
   });
 
   it('reports missing region and credentials as the first failed check', async () => {

@@ -1,16 +1,13 @@
-// The rendered product's EventBridge rules against moto's EventBridge, for every fixture event.
+// The rendered product's EventBridge rules, matched by Event Ruler (the open-source matcher behind EventBridge)
+// against every fixture event in its natural form, for each subscription setting; and the eventbridge-mode
+// input transformer, applied by moto's EventBridge (which implements input transformers for SQS targets).
 //
-// What moto can and cannot do here (moto 5.2.5, read from moto/events/models.py and utils.py):
-// - Its CloudFormation cannot create AWS::Events::Rule from a pattern given as a JSON string (it json.dumps the
-//   string again and fails with "'str' object has no attribute 'items'"); ours must be a string because the
-//   tag key is a launch parameter. So the pattern is resolved here from the rendered template and the launch
-//   parameters by a small evaluator of the intrinsic functions it uses (cfn-lint checks the template itself).
-// - Its matcher flattens nested objects but not arrays of objects, so it never looks inside detail.findings[].
-//   Each event is therefore put in EventBridge's documented array form: every leaf path holds the list of all
-//   values found under it across the arrays (EventBridge matches arrays that way and never ties values of one
-//   array element together). $or, anything-but, exists and the value lists are then moto's own evaluation.
-// - Its input transformer replaces placeholders textually and then parses the result as JSON, so it cannot
-//   produce the multi-line text template; it resolves the rendered InputPathsMap instead (see the last test).
+// Why Event Ruler and not moto for the patterns: moto's matcher flattens nested objects but not arrays of
+// objects, so it never looks inside detail.findings[]; events had to be rewritten for it. Event Ruler's
+// rulesForJSONEvent takes the event as EventBridge receives it, matches inside arrays, and never combines
+// fields of different elements of one array (a finding's severity and another finding's account).
+// The patterns are resolved from the rendered template and the launch parameters by support/cfn-eval.ts,
+// because they are built with Fn::Sub (the tag key is a launch parameter).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -33,7 +30,8 @@ import { defaultOptions } from '../../src/core/options.js';
 import { renderProductTemplate } from '../../src/core/render/product.js';
 import { applyInputTransformer, eventbridgeEmails, resolveInputPath } from '../../src/notify/transformer.js';
 import { type MotoAccount, motoAccount } from '../support/aws.js';
-import { arrayForm, condition, evaluate } from '../support/cfn-eval.js';
+import { condition, evaluate } from '../support/cfn-eval.js';
+import { eventRuler, type RulerResult } from '../support/eventruler.js';
 
 // ---------- fixtures ----------
 interface Fixture {
@@ -44,47 +42,66 @@ interface Fixture {
   };
 }
 function loadDir(dir: string, prefix: string): Fixture[] {
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  } catch {
-    return [];
-  }
-  return files.map((f) => ({
-    name: `${prefix}/${f}`,
-    event: JSON.parse(readFileSync(join(dir, f), 'utf8')),
-  }));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ name: `${prefix}/${f}`, event: JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
 }
 const fixtures: Fixture[] = [
-  ...loadDir(join(process.cwd(), '../shared/fixtures/asff-events'), 'shared'),
   ...loadDir(join(process.cwd(), 'test/fixtures/events/asff'), 'asff'),
   ...loadDir(join(process.cwd(), 'test/fixtures/events/ocsf'), 'ocsf'),
 ];
 
-// ---------- launch parameters and the rendered pattern ----------
+/** The account the subscriptions are launched in: most fixture findings belong to it. */
+const SUBSCRIBER = '111122223333';
+const OTHER = '999988887777';
+
+/** The same event, every finding of it (and the envelope) in another account. */
+function fromOtherAccount(f: Fixture): Fixture {
+  const event = structuredClone(f.event);
+  if ('account' in event) event.account = OTHER;
+  for (const finding of event.detail.findings ?? []) {
+    if ('AwsAccountId' in finding) finding.AwsAccountId = OTHER;
+    const cloud = finding.cloud as { account?: { uid?: string } } | undefined;
+    if (cloud?.account?.uid) cloud.account.uid = OTHER;
+  }
+  return { name: `other-account/${f.name}`, event };
+}
+const otherAccount = fixtures.map(fromOtherAccount);
+const allEvents = [...fixtures, ...otherAccount];
+
+// ---------- launch parameters and the rendered patterns ----------
 type Source = 'Security Hub CSPM (ASFF)' | 'Security Hub (OCSF)' | 'Both';
 interface Launch {
   MinimumSeverity: 'Critical' | 'High' | 'Medium' | 'Low';
   NotifyWhenResolved: 'Yes' | 'No';
   FindingSource: Source;
+  /** Offered only when the installer allows organization-wide subscriptions. */
+  AccountScope?: 'This account' | 'All accounts';
   TagKey: string;
-  TagValues: string[];
+  /** Comma separated, as typed at launch. */
+  TagValues: string;
   ProductFilter: 'Do not limit products' | 'Only include listed products' | 'Exclude listed products';
-  ProductList: string[];
+  ProductList: string;
 }
 const baseLaunch: Launch = {
   MinimumSeverity: 'High',
   NotifyWhenResolved: 'Yes',
   FindingSource: 'Both',
   TagKey: '',
-  TagValues: [],
+  TagValues: '',
   ProductFilter: 'Do not limit products',
-  ProductList: [],
+  ProductList: '',
 };
+
+const ownOnly = renderProductTemplate({ ...defaultOptions, formatter: 'eventbridge' }, {}).template;
+const orgWide = renderProductTemplate(
+  { ...defaultOptions, formatter: 'eventbridge', allowOrgWideSubscriptions: true },
+  {},
+).template;
 
 /** The rules a launch creates, with their resolved patterns. */
 function launchedPatterns(t: CfnTemplate, launch: Launch): string[] {
-  const params = { ...launch, EmailAddresses: 'team@example.com' };
+  const params = { ...launch, EmailAddresses: 'team@example.com', 'AWS::AccountId': SUBSCRIBER };
   return Object.values(t.Resources)
     .filter(
       (r) => r.Type === 'AWS::Events::Rule' && (!r.Condition || condition(r.Condition as string, t, params)),
@@ -93,62 +110,216 @@ function launchedPatterns(t: CfnTemplate, launch: Launch): string[] {
 }
 
 // ---------- the independent expectation ----------
-// EventBridge matches a pattern field against every value found under that path in the event, across arrays.
-function valuesAt(node: unknown, path: string[]): unknown[] {
-  if (Array.isArray(node)) return node.flatMap((n) => valuesAt(n, path));
-  if (path.length === 0) return node === undefined ? [] : [node];
-  if (node === null || typeof node !== 'object') return [];
-  const [head, ...rest] = path;
-  return Object.hasOwn(node, head!) ? valuesAt((node as Record<string, unknown>)[head!], rest) : [];
-}
-const any = (values: unknown[], wanted: string[]) => values.some((v) => wanted.includes(v as string));
+// Per finding, as Event Ruler's rulesForJSONEvent matches: every field of the pattern must hold for one and
+// the same finding (and a tag's name and value for one and the same tag).
 const ASFF_LABELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+const list = (s: string) => (s === '' ? [] : s.split(','));
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/** The value at a path of plain objects, or undefined. */
+function at(node: unknown, ...path: string[]): unknown {
+  let n = node;
+  for (const key of path) {
+    if (n === null || typeof n !== 'object' || Array.isArray(n)) return undefined;
+    n = (n as Record<string, unknown>)[key];
+  }
+  return n;
+}
+
+function findingMatches(f: Record<string, unknown>, asff: boolean, l: Launch): boolean {
+  const threshold = ASFF_LABELS.indexOf(l.MinimumSeverity.toUpperCase());
+  const labels = ASFF_LABELS.slice(threshold);
+  const statuses = l.NotifyWhenResolved === 'Yes' ? ['NEW', 'RESOLVED'] : ['NEW'];
+  const severity = asff ? at(f, 'Severity', 'Label') : at(f, 'severity');
+  const wantedSeverity = asff ? labels : [...labels.map(cap), 'Fatal'];
+  if (!wantedSeverity.includes(severity as string)) return false;
+  const status = asff ? at(f, 'Workflow', 'Status') : at(f, 'status');
+  if (!(asff ? statuses : statuses.map(cap)).includes(status as string)) return false;
+  if (l.AccountScope !== 'All accounts') {
+    const account = asff ? at(f, 'AwsAccountId') : at(f, 'cloud', 'account', 'uid');
+    if (account !== SUBSCRIBER) return false;
+  }
+  if (l.TagKey) {
+    const values = list(l.TagValues);
+    const wanted = (v: unknown) => v !== undefined && (values.length === 0 || values.includes(v as string));
+    const resources = asArray(asff ? f.Resources : f.resources);
+    const tagged = resources.some((r) =>
+      asff
+        ? wanted(at(r, 'Tags', l.TagKey))
+        : asArray(at(r, 'tags')).some((t) => at(t, 'name') === l.TagKey && wanted(at(t, 'value'))),
+    );
+    if (!tagged) return false;
+  }
+  if (l.ProductFilter !== 'Do not limit products') {
+    const name = (asff ? at(f, 'ProductName') : at(f, 'metadata', 'product', 'name')) as string | undefined;
+    const names = list(l.ProductList);
+    if (l.ProductFilter === 'Only include listed products' && !names.includes(name as string)) return false;
+    // An exclusion keeps findings that name no product (older ASFF has no top-level ProductName).
+    if (l.ProductFilter === 'Exclude listed products' && name !== undefined && names.includes(name))
+      return false;
+  }
+  return true;
+}
 
 function expectedMatch(f: Fixture, l: Launch): boolean {
-  const findings = f.event.detail.findings ?? [];
   const dt = f.event['detail-type'];
   const asff = dt === 'Security Hub Findings - Imported';
   const ocsf = dt === 'Findings Imported V2';
-  if (f.event.source !== 'aws.securityhub') return false;
+  if (f.event.source !== 'aws.securityhub' || (!asff && !ocsf)) return false;
   if (asff && l.FindingSource === 'Security Hub (OCSF)') return false;
   if (ocsf && l.FindingSource === 'Security Hub CSPM (ASFF)') return false;
-  if (!asff && !ocsf) return false;
-  const threshold = ASFF_LABELS.indexOf(l.MinimumSeverity.toUpperCase());
-  const severities = asff
-    ? ASFF_LABELS.slice(threshold)
-    : [...ASFF_LABELS.slice(threshold).map(cap), 'Fatal'];
-  const statuses = l.NotifyWhenResolved === 'Yes' ? ['NEW', 'RESOLVED'] : ['NEW'];
-  if (!any(valuesAt(findings, asff ? ['Severity', 'Label'] : ['severity']), severities)) return false;
-  if (
-    !any(valuesAt(findings, asff ? ['Workflow', 'Status'] : ['status']), asff ? statuses : statuses.map(cap))
-  ) {
-    return false;
-  }
-  if (l.TagKey) {
-    if (asff) {
-      const values = valuesAt(findings, ['Resources', 'Tags', l.TagKey]);
-      if (values.length === 0 || (l.TagValues.length > 0 && !any(values, l.TagValues))) return false;
-    } else {
-      if (!any(valuesAt(findings, ['resources', 'tags', 'name']), [l.TagKey])) return false;
-      if (l.TagValues.length > 0 && !any(valuesAt(findings, ['resources', 'tags', 'value']), l.TagValues))
-        return false;
-    }
-  }
-  if (l.ProductFilter !== 'Do not limit products') {
-    const names = valuesAt(findings, asff ? ['ProductName'] : ['metadata', 'product', 'name']);
-    const ok =
-      l.ProductFilter === 'Only include listed products'
-        ? any(names, l.ProductList)
-        : names.some((n) => !l.ProductList.includes(n as string));
-    if (!ok) return false;
-  }
-  return true;
+  return (f.event.detail.findings ?? []).some((finding) => findingMatches(finding, asff, l));
 }
 function cap(s: string): string {
   return s.charAt(0) + s.slice(1).toLowerCase();
 }
 
-// ---------- moto ----------
+// ---------- the subscriptions, all matched in one Event Ruler run ----------
+const cases: [string, Partial<Launch>][] = [
+  ['minimum Critical', { MinimumSeverity: 'Critical' }],
+  ['minimum High', { MinimumSeverity: 'High' }],
+  ['minimum Medium', { MinimumSeverity: 'Medium' }],
+  ['minimum Low', { MinimumSeverity: 'Low' }],
+  ['not when resolved', { MinimumSeverity: 'Low', NotifyWhenResolved: 'No' }],
+  ['tag app=billing or checkout', { MinimumSeverity: 'Low', TagKey: 'app', TagValues: 'billing,checkout' }],
+  ['tag env with any value', { MinimumSeverity: 'Low', TagKey: 'env' }],
+  ['non-ASCII tag key', { MinimumSeverity: 'Low', TagKey: 'Anwendung', TagValues: 'Kundenportal' }],
+  [
+    'only GuardDuty and Inspector',
+    {
+      MinimumSeverity: 'Low',
+      ProductFilter: 'Only include listed products',
+      ProductList: 'GuardDuty,Inspector',
+    },
+  ],
+  [
+    'all but Security Hub',
+    { MinimumSeverity: 'Low', ProductFilter: 'Exclude listed products', ProductList: 'Security Hub' },
+  ],
+  ['CSPM only', { MinimumSeverity: 'Low', FindingSource: 'Security Hub CSPM (ASFF)' }],
+  ['OCSF only', { MinimumSeverity: 'Low', FindingSource: 'Security Hub (OCSF)' }],
+  ['all accounts, minimum High', { AccountScope: 'All accounts' }],
+  ['all accounts, minimum Low', { AccountScope: 'All accounts', MinimumSeverity: 'Low' }],
+  [
+    'all accounts, only Inspector',
+    {
+      AccountScope: 'All accounts',
+      MinimumSeverity: 'Low',
+      ProductFilter: 'Only include listed products',
+      ProductList: 'Inspector',
+    },
+  ],
+  ['this account chosen explicitly', { AccountScope: 'This account', MinimumSeverity: 'Low' }],
+  [
+    'all accounts, all but Security Hub',
+    {
+      AccountScope: 'All accounts',
+      MinimumSeverity: 'Low',
+      ProductFilter: 'Exclude listed products',
+      ProductList: 'Security Hub',
+    },
+  ],
+];
+const launchOf = (change: Partial<Launch>): Launch => ({ ...baseLaunch, ...change });
+const templateFor = (l: Launch) => (l.AccountScope ? orgWide : ownOnly);
+
+let ruler: RulerResult;
+/** Event names the subscription of a case receives. */
+function received(caseName: string): string[] {
+  return Object.entries(ruler.matches)
+    .filter(([, rules]) => rules.some((r) => r.startsWith(`${caseName}#`)))
+    .map(([event]) => event)
+    .sort();
+}
+
+beforeAll(() => {
+  const patterns: Record<string, string> = {};
+  for (const [name, change] of cases) {
+    const l = launchOf(change);
+    for (const [i, p] of launchedPatterns(templateFor(l), l).entries()) patterns[`${name}#${i}`] = p;
+  }
+  ruler = eventRuler(patterns, Object.fromEntries(allEvents.map((f) => [f.name, f.event])));
+});
+
+describe('the rendered rules on Event Ruler', () => {
+  it('has fixtures of both formats, and Event Ruler accepts every rendered pattern', () => {
+    expect(
+      fixtures.filter((f) => f.event['detail-type'] === 'Security Hub Findings - Imported').length,
+    ).toBeGreaterThan(3);
+    expect(fixtures.filter((f) => f.event['detail-type'] === 'Findings Imported V2').length).toBeGreaterThan(
+      1,
+    );
+    expect(ruler.errors).toEqual({});
+  });
+
+  it.each(cases)('%s: exactly the expected events match', (name, change) => {
+    const l = launchOf(change);
+    expect(launchedPatterns(templateFor(l), l)).toHaveLength(l.FindingSource === 'Both' ? 2 : 1);
+    const expected = allEvents
+      .filter((f) => expectedMatch(f, l))
+      .map((f) => f.name)
+      .sort();
+    expect(received(name)).toEqual(expected);
+  });
+
+  it('own account by default: the same events from another account reach no subscription', () => {
+    for (const [name, change] of cases) {
+      if (change.AccountScope === 'All accounts') continue;
+      expect(
+        received(name).filter((e) => e.startsWith('other-account/')),
+        name,
+      ).toEqual([]);
+    }
+    expect(received('minimum Low').length).toBeGreaterThan(10);
+  });
+
+  it("all accounts (when the installer allows it): another account's events arrive like the own ones", () => {
+    const got = received('all accounts, minimum Low');
+    const own = got.filter((e) => !e.startsWith('other-account/'));
+    expect(got.filter((e) => e.startsWith('other-account/'))).toEqual(own.map((e) => `other-account/${e}`));
+    // The event whose HIGH finding belongs to a member account: only an organization-wide subscription hears it.
+    expect(received('minimum High')).not.toContain('asff/securityhub-multiple-findings.json');
+    expect(received('all accounts, minimum High')).toContain('asff/securityhub-multiple-findings.json');
+    expect(received('all accounts, only Inspector')).toContain('ocsf/inspector-vulnerability.json');
+  });
+
+  it('"This account" chosen at launch renders the same patterns as a product without the choice', () => {
+    const l = launchOf({ MinimumSeverity: 'Low' });
+    expect(launchedPatterns(orgWide, { ...l, AccountScope: 'This account' })).toEqual(
+      launchedPatterns(ownOnly, l),
+    );
+  });
+
+  it('an exclusion keeps older ASFF findings that have no top-level ProductName', () => {
+    // The fixtures copied from aws-solutions/automated-security-response-on-aws are such older findings.
+    const older = fixtures.filter(
+      (f) =>
+        f.event['detail-type'] === 'Security Hub Findings - Imported' &&
+        f.event.detail.findings!.every(
+          (x) => !('ProductName' in x) && at(x, 'Severity', 'Label') !== 'INFORMATIONAL',
+        ),
+    );
+    expect(older.map((f) => f.name)).toEqual(['asff/asr-CIS-1.3.json', 'asff/asr-CIS-1.4.json']);
+    const got = received('all accounts, all but Security Hub');
+    for (const f of older) expect(got, f.name).toContain(f.name);
+    expect(got).not.toContain('asff/securityhub-control-first-seen.json');
+    expect(got).toContain('asff/guardduty-bitcoin-dns.json');
+  });
+
+  it('the filters really filter: the fixtures split differently per threshold and filter', () => {
+    const count = (l: Partial<Launch>) => allEvents.filter((f) => expectedMatch(f, launchOf(l))).length;
+    expect(count({ MinimumSeverity: 'Critical' })).toBeLessThan(count({ MinimumSeverity: 'High' }));
+    expect(count({ MinimumSeverity: 'High' })).toBeLessThan(count({ MinimumSeverity: 'Medium' }));
+    expect(count({ MinimumSeverity: 'Low', NotifyWhenResolved: 'No' })).toBeLessThan(
+      count({ MinimumSeverity: 'Low' }),
+    );
+    expect(count({ MinimumSeverity: 'Low', TagKey: 'app', TagValues: 'billing,checkout' })).toBeGreaterThan(
+      0,
+    );
+  });
+});
+
+// ---------- moto, for the input transformer ----------
 let account: MotoAccount;
 let events: EventBridgeClient;
 let sqs: SQSClient;
@@ -176,99 +347,12 @@ async function putAll(entries: { Source: string; DetailType: string; Detail: str
   }
 }
 
-/** Fixture names the launched rules deliver, once per delivery. */
-async function matchedBy(patterns: string[]): Promise<string[]> {
-  const q = await queue();
-  for (const [i, pattern] of patterns.entries()) {
-    const Name = `product-rule-${counter}-${i}`;
-    await events.send(new PutRuleCommand({ Name, EventPattern: pattern, State: 'ENABLED' }));
-    await events.send(new PutTargetsCommand({ Rule: Name, Targets: [{ Id: 'q', Arn: q.arn }] }));
-  }
-  await putAll(
-    fixtures.map((f) => ({
-      Source: f.event.source as string,
-      DetailType: f.event['detail-type'],
-      Detail: JSON.stringify({ ...(arrayForm(f.event.detail) as object), fixture: [f.name] }),
-    })),
-  );
-  const bodies = await drain(q.url);
-  for (const i of patterns.keys()) {
-    const Name = `product-rule-${counter}-${i}`;
-    await events.send(new RemoveTargetsCommand({ Rule: Name, Ids: ['q'] }));
-    await events.send(new DeleteRuleCommand({ Name }));
-  }
-  return bodies.map((b) => (JSON.parse(b) as { detail: { fixture: string[] } }).detail.fixture[0]!).sort();
-}
-
-const rendered = renderProductTemplate({ ...defaultOptions, formatter: 'eventbridge' }, {}).template;
+const rendered = ownOnly;
 
 beforeAll(async () => {
   account = await motoAccount('eu-central-1');
   events = new EventBridgeClient(account.clientConfig);
   sqs = new SQSClient(account.clientConfig);
-});
-
-describe('the rendered rules in moto EventBridge', () => {
-  it('has fixtures of both formats to work on', () => {
-    expect(
-      fixtures.filter((f) => f.event['detail-type'] === 'Security Hub Findings - Imported').length,
-    ).toBeGreaterThan(3);
-    expect(fixtures.filter((f) => f.event['detail-type'] === 'Findings Imported V2').length).toBeGreaterThan(
-      1,
-    );
-  });
-
-  const cases: [string, Partial<Launch>][] = [
-    ['minimum Critical', { MinimumSeverity: 'Critical' }],
-    ['minimum High', { MinimumSeverity: 'High' }],
-    ['minimum Medium', { MinimumSeverity: 'Medium' }],
-    ['minimum Low', { MinimumSeverity: 'Low' }],
-    ['not when resolved', { MinimumSeverity: 'Low', NotifyWhenResolved: 'No' }],
-    [
-      'tag app=billing or checkout',
-      { MinimumSeverity: 'Low', TagKey: 'app', TagValues: ['billing', 'checkout'] },
-    ],
-    ['tag env with any value', { MinimumSeverity: 'Low', TagKey: 'env' }],
-    ['non-ASCII tag key', { MinimumSeverity: 'Low', TagKey: 'Anwendung', TagValues: ['Kundenportal'] }],
-    [
-      'only GuardDuty and Inspector',
-      {
-        MinimumSeverity: 'Low',
-        ProductFilter: 'Only include listed products',
-        ProductList: ['GuardDuty', 'Inspector'],
-      },
-    ],
-    [
-      'all but Security Hub',
-      { MinimumSeverity: 'Low', ProductFilter: 'Exclude listed products', ProductList: ['Security Hub'] },
-    ],
-    ['CSPM only', { MinimumSeverity: 'Low', FindingSource: 'Security Hub CSPM (ASFF)' }],
-    ['OCSF only', { MinimumSeverity: 'Low', FindingSource: 'Security Hub (OCSF)' }],
-  ];
-
-  it.each(cases)('%s: exactly the expected fixtures match', async (_, change) => {
-    const launch = { ...baseLaunch, ...change };
-    const patterns = launchedPatterns(rendered, launch);
-    expect(patterns).toHaveLength(launch.FindingSource === 'Both' ? 2 : 1);
-    const expected = fixtures
-      .filter((f) => expectedMatch(f, launch))
-      .map((f) => f.name)
-      .sort();
-    expect(await matchedBy(patterns)).toEqual(expected);
-  });
-
-  it('the filters really filter: the fixtures split differently per threshold and filter', () => {
-    const count = (l: Partial<Launch>) =>
-      fixtures.filter((f) => expectedMatch(f, { ...baseLaunch, ...l })).length;
-    expect(count({ MinimumSeverity: 'Critical' })).toBeLessThan(count({ MinimumSeverity: 'High' }));
-    expect(count({ MinimumSeverity: 'High' })).toBeLessThan(count({ MinimumSeverity: 'Medium' }));
-    expect(count({ MinimumSeverity: 'Low', NotifyWhenResolved: 'No' })).toBeLessThan(
-      count({ MinimumSeverity: 'Low' }),
-    );
-    expect(
-      count({ MinimumSeverity: 'Low', TagKey: 'app', TagValues: ['billing', 'checkout'] }),
-    ).toBeGreaterThan(0);
-  });
 });
 
 describe('the eventbridge-mode text', () => {
@@ -282,6 +366,20 @@ describe('the eventbridge-mode text', () => {
           }[]
         )[0]!.InputTransformer,
     );
+
+  it('maps only scalar paths: no array or object is placed inside the text (EventBridge strips its quotes)', () => {
+    for (const f of fixtures) {
+      const t = transformerFor(f);
+      if (!t) continue;
+      for (const [name, path] of Object.entries(t.InputPathsMap)) {
+        const v = resolveInputPath(f.event, path);
+        expect(typeof v === 'object' && v !== null, `${f.name} <${name}> ${path}`).toBe(false);
+      }
+    }
+    const ids = transformers.map((t) => Object.keys(t.InputPathsMap));
+    for (const names of ids)
+      expect(names).toEqual(expect.arrayContaining(['type', 'resourcetype', 'resourceid']));
+  });
 
   it('moto resolves every input path to what secnotify preview shows, and the text has every fact', async () => {
     const findingFixtures = fixtures.filter((f) =>

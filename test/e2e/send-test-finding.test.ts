@@ -129,9 +129,9 @@ const launch: Launch = {
   NotifyWhenResolved: 'No',
   FindingSource: 'Both',
   TagKey: 'app',
-  TagValues: ['payments'],
+  TagValues: 'payments',
   ProductFilter: 'Do not limit products',
-  ProductList: [],
+  ProductList: '',
 };
 
 describe('the test finding reaches a subscription', () => {
@@ -145,7 +145,10 @@ describe('the test finding reaches a subscription', () => {
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
     );
-    const pattern = evaluate(rule.Properties!.EventPattern, template, params) as string;
+    const pattern = evaluate(rule.Properties!.EventPattern, template, {
+      ...params,
+      'AWS::AccountId': account.accountId,
+    }) as string;
     await events.send(new PutRuleCommand({ Name: name, EventPattern: pattern, State: 'ENABLED' }));
     await events.send(
       new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn! }] }),
@@ -174,7 +177,7 @@ describe('the test finding reaches a subscription', () => {
   });
 
   it('does not match a subscription for another tag value', async () => {
-    expect(await delivered({ ...launch, TagValues: ['billing'] }, 'stf-other-tag')).toBe(false);
+    expect(await delivered({ ...launch, TagValues: 'billing' }, 'stf-other-tag')).toBe(false);
   });
 
   it('formats into the email a subscriber gets (preview formatter)', () => {

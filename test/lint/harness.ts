@@ -255,7 +255,7 @@ export function optionVariants(): Variant[] {
         for (const links of [false, true]) {
           if (links && !(formatter === 'lambda' && principalType === 'identity-center')) continue;
           const idc = principalType === 'identity-center';
-          const options = resolveOptions({
+          const resolved = resolveOptions({
             values: {
               formatter,
               principalType,
@@ -269,6 +269,12 @@ export function optionVariants(): Variant[] {
             },
             sources: {},
           });
+          // The installer's subscription policies: on with links, so both shapes of the product are checked.
+          const options: SecnotifyOptions = {
+            ...resolved,
+            allowOrgWideSubscriptions: links,
+            allowedEmailDomains: links ? ['example.com', 'example.org'] : [],
+          };
           const name = [
             formatter,
             idc ? 'idc' : 'iam',

@@ -1,6 +1,8 @@
 // What a subscriber's launch makes of the product template, for tests: moto's CloudFormation cannot deploy
 // the template's string event pattern, so the intrinsic functions the template uses are evaluated here as
-// CloudFormation would at launch, and events are spelled out in the form moto's matcher can see.
+// CloudFormation would at launch (pseudo parameters such as AWS::AccountId are given like launch parameters).
+// For moto's matcher, arrayForm spells events out in a form it can see; Event Ruler (support/eventruler.ts)
+// takes them as they are.
 import type { CfnTemplate } from '../../src/core/cfn-yaml.js';
 
 /** Evaluates the intrinsic functions the product template uses, with the launch parameters given. */
@@ -35,7 +37,9 @@ export function evaluate(node: unknown, t: CfnTemplate, params: Record<string, u
     }
     case 'Fn::Split': {
       const [sep, s] = arg as [string, unknown];
-      return (ev(s) as string).split(sep);
+      const text = ev(s);
+      if (typeof text !== 'string') throw new Error(`Fn::Split of a ${typeof text}, not a string`);
+      return text.split(sep);
     }
     case 'Fn::Select': {
       const [i, list] = arg as [number, unknown];

@@ -26,56 +26,35 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsContext } from '../../src/aws/clients.js';
-import { diagnose } from '../../src/aws/doctor-facts.js';
+import { diagnose } from '../../src/aws/diagnose.js';
 import {
   type DoctorCheck,
-  type DoctorFacts,
   type DoctorReport,
   doctorSettings,
   evaluateDoctor,
   formatDoctorReport,
 } from '../../src/core/doctor.js';
+import { fact } from '../../src/core/facts.js';
 import { defaultOptions } from '../../src/core/options.js';
+import {
+  absent,
+  accountFacts,
+  denied,
+  doctorFacts,
+  HUB,
+  MGMT,
+  present,
+  stackFact,
+} from '../support/facts.js';
 
-const HUB = '222233334444';
-const MGMT = '111122223333';
 const settings = doctorSettings(defaultOptions);
-
-function healthy(): DoctorFacts {
-  const account = (id: string) => ({
-    accountId: id,
-    arn: `arn:aws:sts::${id}:assumed-role/Admin/me`,
-    partition: 'aws',
-    region: 'eu-west-1',
-  });
-  return {
-    hub: { value: account(HUB) },
-    management: { value: account(MGMT) },
-    organization: { value: { id: 'o-abcdefghij', managementAccountId: MGMT, featureSet: 'ALL' } },
-    serviceCatalogAccess: { value: { status: 'ENABLED', askedBy: 'management' } },
-    hubIsDelegatedAdmin: { value: true },
-    stackSetsAccess: { value: 'ENABLED' },
-    securityHub: { value: { hubArn: `arn:aws:securityhub:eu-west-1:${HUB}:hub/default` } },
-    securityHubV2: { value: null },
-    aggregation: { value: null },
-    identityCenter: {
-      value: {
-        askedBy: 'management',
-        searched: ['eu-west-1'],
-        instance: { instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', homeRegion: 'eu-west-1' },
-      },
-    },
-    stacks: [
-      {
-        role: 'bucket',
-        name: 'SecurityNotifications-SC-Bucket',
-        account: 'hub',
-        region: 'eu-west-1',
-        status: { value: { status: 'CREATE_COMPLETE' } },
-      },
-    ],
-  };
-}
+/** Shared with one OU that the launch-role StackSet also targets: every account reached can launch. */
+const ouSettings = doctorSettings({
+  ...defaultOptions,
+  share: [{ kind: 'ou', id: 'ou-ab12-workload' }],
+  stacksetTargets: ['root'],
+});
+const healthy = doctorFacts;
 
 function byId(report: DoctorReport, id: string): DoctorCheck {
   const c = report.checks.find((x) => x.id === id);
@@ -85,18 +64,20 @@ function byId(report: DoctorReport, id: string): DoctorCheck {
 
 describe('evaluateDoctor', () => {
   it('passes a healthy setup and exits clean', () => {
-    const report = evaluateDoctor(healthy(), settings);
+    const report = evaluateDoctor(healthy(), ouSettings);
     expect(report.checks.filter((c) => c.verdict !== 'pass').map((c) => c.id)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.installable).toBe(true);
     expect(report.checks.map((c) => c.id)).toEqual([
       'credentials',
       'caller-account',
+      'hub-region',
       'organization-all-features',
       'hub-not-management',
       'service-catalog-org-access',
       'delegated-admin',
       'stacksets-trusted-access',
+      'launch-role-reach',
       'security-hub',
       'security-hub-edition',
       'aggregation',
@@ -108,13 +89,11 @@ describe('evaluateDoctor', () => {
   it('fails on unusable credentials, with the AWS layer remedy, and skips what needs them', () => {
     const report = evaluateDoctor(
       {
-        hub: {
-          error: {
-            name: 'ExpiredToken',
-            message: 'AWS credentials are expired or invalid',
-            hint: 'run `aws sso login --profile hub`',
-          },
-        },
+        hub: fact.unknown({
+          name: 'ExpiredToken',
+          message: 'AWS credentials are expired or invalid',
+          hint: 'run `aws sso login --profile hub`',
+        }),
       },
       settings,
     );
@@ -131,16 +110,18 @@ describe('evaluateDoctor', () => {
 
   it('fails outside an organization and in consolidated-billing mode, naming the command', () => {
     const none = healthy();
-    none.organization = { value: null };
+    none.organization = absent();
     expect(byId(evaluateDoctor(none, settings), 'organization-all-features')).toMatchObject({
       verdict: 'fail',
       blocking: true,
       remedy: expect.stringContaining('aws organizations create-organization --feature-set ALL'),
     });
     const billing = healthy();
-    billing.organization = {
-      value: { id: 'o-abcdefghij', managementAccountId: MGMT, featureSet: 'CONSOLIDATED_BILLING' },
-    };
+    billing.organization = present({
+      id: 'o-abcdefghij',
+      managementAccountId: MGMT,
+      featureSet: 'CONSOLIDATED_BILLING',
+    });
     expect(byId(evaluateDoctor(billing, settings), 'organization-all-features')).toMatchObject({
       verdict: 'fail',
       remedy: expect.stringContaining('aws organizations enable-all-features'),
@@ -149,14 +130,7 @@ describe('evaluateDoctor', () => {
 
   it('fails when the hub is the management account', () => {
     const facts = healthy();
-    facts.hub = {
-      value: {
-        accountId: MGMT,
-        arn: `arn:aws:iam::${MGMT}:user/admin`,
-        partition: 'aws',
-        region: 'eu-west-1',
-      },
-    };
+    facts.hub = present(accountFacts(MGMT));
     const report = evaluateDoctor(facts, settings);
     expect(byId(report, 'hub-not-management')).toMatchObject({
       verdict: 'fail',
@@ -169,33 +143,50 @@ describe('evaluateDoctor', () => {
     expect(byId(report, 'delegated-admin').verdict).toBe('skip');
   });
 
-  it('fails (without blocking install) when the organization setup is missing', () => {
+  it('marks the organization setup install will do as "to do by install", which is not a failure', () => {
     const facts = healthy();
-    facts.serviceCatalogAccess = { value: { status: 'DISABLED', askedBy: 'management' } };
-    facts.hubIsDelegatedAdmin = { value: false };
-    facts.stackSetsAccess = { value: 'DISABLED' };
+    facts.serviceCatalogAccess = present({ status: 'DISABLED', askedBy: 'management' as const });
+    facts.hubIsDelegatedAdmin = present(false);
+    facts.stackSetsAccess = present('DISABLED');
     const report = evaluateDoctor(facts, settings);
     expect(byId(report, 'service-catalog-org-access')).toMatchObject({
-      verdict: 'fail',
+      verdict: 'todo',
       blocking: false,
       remedy: expect.stringContaining(
         'aws servicecatalog enable-aws-organizations-access --region eu-west-1',
       ),
     });
-    expect(byId(report, 'delegated-admin').remedy).toContain(
-      `aws organizations register-delegated-administrator --account-id ${HUB} --service-principal servicecatalog.amazonaws.com`,
-    );
+    expect(byId(report, 'delegated-admin')).toMatchObject({
+      verdict: 'todo',
+      remedy: expect.stringContaining(
+        `aws organizations register-delegated-administrator --account-id ${HUB} --service-principal servicecatalog.amazonaws.com`,
+      ),
+    });
     expect(byId(report, 'stacksets-trusted-access')).toMatchObject({
-      verdict: 'fail',
+      verdict: 'todo',
       remedy: expect.stringContaining('aws cloudformation activate-organizations-access'),
     });
+    expect(report.counts).toMatchObject({ todo: 3, fail: 0 });
+    expect(report.ok).toBe(true);
+    expect(report.installable).toBe(true);
+  });
+
+  it('fails on organization setup that install cannot do without management credentials', () => {
+    const facts = healthy();
+    delete facts.management;
+    delete facts.hubIsDelegatedAdmin;
+    delete facts.stackSetsAccess;
+    // The hub may read the status as delegated administrator, but only the management account may enable it.
+    facts.serviceCatalogAccess = present({ status: 'DISABLED', askedBy: 'hub' as const });
+    const report = evaluateDoctor(facts, settings);
+    expect(byId(report, 'service-catalog-org-access')).toMatchObject({ verdict: 'fail', blocking: false });
     expect(report.ok).toBe(false);
     expect(report.installable).toBe(true);
   });
 
   it('blocks install when StackSets trusted access is disabled permanently; skips it without the launch role', () => {
     const facts = healthy();
-    facts.stackSetsAccess = { value: 'DISABLED_PERMANENTLY' };
+    facts.stackSetsAccess = present('DISABLED_PERMANENTLY');
     expect(byId(evaluateDoctor(facts, settings), 'stacksets-trusted-access').blocking).toBe(true);
     const noRole = doctorSettings({ ...defaultOptions, launchRole: false });
     expect(byId(evaluateDoctor(facts, noRole), 'stacksets-trusted-access').verdict).toBe('skip');
@@ -206,12 +197,9 @@ describe('evaluateDoctor', () => {
     delete facts.management;
     delete facts.hubIsDelegatedAdmin;
     delete facts.stackSetsAccess;
-    facts.serviceCatalogAccess = {
-      error: {
-        name: 'AccessDeniedException',
-        message: 'not authorized to perform servicecatalog:GetAWSOrganizationsAccessStatus',
-      },
-    };
+    facts.serviceCatalogAccess = denied(
+      'not authorized to perform servicecatalog:GetAWSOrganizationsAccessStatus',
+    );
     const report = evaluateDoctor(facts, settings);
     for (const id of ['service-catalog-org-access', 'delegated-admin', 'stacksets-trusted-access']) {
       expect(byId(report, id)).toMatchObject({
@@ -226,21 +214,21 @@ describe('evaluateDoctor', () => {
     const facts = healthy();
     delete facts.management;
     delete facts.hubIsDelegatedAdmin;
-    facts.serviceCatalogAccess = { value: { status: 'ENABLED', askedBy: 'hub' } };
+    facts.serviceCatalogAccess = present({ status: 'ENABLED', askedBy: 'hub' as const });
     expect(byId(evaluateDoctor(facts, settings), 'delegated-admin').verdict).toBe('pass');
   });
 
   it('judges Security Hub: off, OCSF only, aggregation elsewhere', () => {
     const off = healthy();
-    off.securityHub = { value: null };
+    off.securityHub = absent();
     expect(byId(evaluateDoctor(off, settings), 'security-hub')).toMatchObject({
       verdict: 'fail',
       blocking: false,
       remedy: expect.stringContaining('aws securityhub enable-security-hub --region eu-west-1'),
     });
     const ocsfOnly = healthy();
-    ocsfOnly.securityHub = { value: null };
-    ocsfOnly.securityHubV2 = { value: { hubArn: `arn:aws:securityhub:eu-west-1:${HUB}:hubv2/x` } };
+    ocsfOnly.securityHub = absent();
+    ocsfOnly.securityHubV2 = present({ hubArn: `arn:aws:securityhub:eu-west-1:${HUB}:hubv2/x` });
     const r = evaluateDoctor(ocsfOnly, settings);
     expect(byId(r, 'security-hub')).toMatchObject({
       verdict: 'warn',
@@ -250,15 +238,17 @@ describe('evaluateDoctor', () => {
       'the OCSF-based Security Hub is on; Security Hub CSPM is off',
     );
     const agg = healthy();
-    agg.aggregation = { value: { region: 'us-east-1', linkingMode: 'ALL_REGIONS', regions: [] } };
+    agg.aggregation = present({ region: 'us-east-1', linkingMode: 'ALL_REGIONS', regions: [] });
     expect(byId(evaluateDoctor(agg, settings), 'aggregation')).toMatchObject({
       verdict: 'warn',
       remedy: 'Install the product in the aggregation Region: --region us-east-1.',
     });
     const here = healthy();
-    here.aggregation = {
-      value: { region: 'eu-west-1', linkingMode: 'SPECIFIED_REGIONS', regions: ['eu-central-1'] },
-    };
+    here.aggregation = present({
+      region: 'eu-west-1',
+      linkingMode: 'SPECIFIED_REGIONS',
+      regions: ['eu-central-1'],
+    });
     expect(byId(evaluateDoctor(here, settings), 'aggregation')).toMatchObject({
       verdict: 'pass',
       reason: expect.stringContaining('aggregating into eu-west-1 (SPECIFIED_REGIONS: eu-central-1)'),
@@ -267,7 +257,10 @@ describe('evaluateDoctor', () => {
 
   it('judges Identity Center: missing, wrong --idc-region, not applicable', () => {
     const missing = healthy();
-    missing.identityCenter = { value: { askedBy: 'management', searched: ['eu-west-1', 'us-east-1'] } };
+    missing.identityCenter = present({
+      askedBy: 'management' as const,
+      searched: ['eu-west-1', 'us-east-1'],
+    });
     expect(byId(evaluateDoctor(missing, settings), 'identity-center')).toMatchObject({
       verdict: 'fail',
       blocking: true,
@@ -300,7 +293,12 @@ describe('evaluateDoctor', () => {
     ['UPDATE_IN_PROGRESS', 'warn', 'install waits for it'],
   ])('stack in %s → %s with its remedy', (status, verdict, remedy) => {
     const facts = healthy();
-    facts.stacks![0]!.status = { value: { status, reason: 'Resource handler returned message: boom' } };
+    facts.stacks![0]!.stack = present(
+      stackFact('SecurityNotifications-SC-Bucket', {
+        status,
+        statusReason: 'Resource handler returned message: boom',
+      }),
+    );
     const c = byId(evaluateDoctor(facts, settings), 'stack:bucket');
     expect(c.verdict).toBe(verdict);
     expect(c.remedy).toContain(remedy);
@@ -308,14 +306,110 @@ describe('evaluateDoctor', () => {
     expect(c.blocking).toBe(verdict === 'fail');
   });
 
+  it('blocks a hub Region whose CloudFormation lacks the Service Catalog resource types, naming them', () => {
+    for (const region of ['ap-east-2', 'mx-central-1']) {
+      const facts = healthy();
+      facts.hub = present({ ...accountFacts(HUB), region });
+      const c = byId(evaluateDoctor(facts, settings), 'hub-region');
+      expect(c).toMatchObject({
+        verdict: 'fail',
+        blocking: true,
+        remedy: expect.stringContaining('--region'),
+      });
+      expect(c.reason).toContain('AWS::ServiceCatalog::Portfolio');
+      expect(c.reason).toContain(region);
+    }
+    expect(byId(evaluateDoctor(healthy(), settings), 'hub-region').verdict).toBe('pass');
+  });
+
+  it('warns about a hub Region the generated data does not know', () => {
+    const facts = healthy();
+    facts.hub = present({ ...accountFacts(HUB), region: 'xx-future-1' });
+    const report = evaluateDoctor(facts, settings);
+    expect(byId(report, 'hub-region')).toMatchObject({ verdict: 'warn', blocking: false });
+    expect(report.installable).toBe(true);
+  });
+
+  it('blocks the launch-role StackSet in the China partition unless trusted access is seen enabled', () => {
+    const facts = healthy();
+    facts.hub = present({ ...accountFacts(HUB), partition: 'aws-cn', region: 'cn-north-1' });
+    facts.stackSetsAccess = present('DISABLED');
+    const report = evaluateDoctor(facts, settings);
+    expect(byId(report, 'stacksets-trusted-access')).toMatchObject({
+      verdict: 'fail',
+      blocking: true,
+      remedy: expect.stringContaining('--no-launch-role'),
+    });
+    expect(byId(report, 'hub-region').verdict).toBe('pass');
+    facts.stackSetsAccess = present('ENABLED');
+    expect(byId(evaluateDoctor(facts, settings), 'stacksets-trusted-access').verdict).toBe('pass');
+    const noRole = doctorSettings({ ...defaultOptions, launchRole: false });
+    expect(byId(evaluateDoctor(facts, noRole), 'stacksets-trusted-access').verdict).toBe('skip');
+  });
+
+  it('warns that the default organization share reaches the management account, which gets no launch role', () => {
+    const report = evaluateDoctor(healthy(), settings);
+    const c = byId(report, 'launch-role-reach');
+    expect(c).toMatchObject({
+      verdict: 'warn',
+      blocking: false,
+      remedy: expect.stringContaining('launch-role.yaml'),
+    });
+    expect(c.reason).toContain(`the management account ${MGMT} (StackSets never deploy to it)`);
+    expect(report.ok).toBe(true);
+  });
+
+  it('names the shared accounts and OUs the StackSet targets may not cover', () => {
+    const narrow = doctorSettings({
+      ...defaultOptions,
+      share: [
+        { kind: 'ou', id: 'ou-ab12-inside' },
+        { kind: 'ou', id: 'ou-ab12-outside' },
+        { kind: 'account', id: '999988887777' },
+        { kind: 'account', id: MGMT },
+      ],
+      stacksetTargets: ['ou-ab12-inside'],
+    });
+    const c = byId(evaluateDoctor(healthy(), narrow), 'launch-role-reach');
+    expect(c.verdict).toBe('warn');
+    expect(c.reason).toContain(`the management account ${MGMT}`);
+    expect(c.reason).toContain('the accounts of OU ou-ab12-outside, unless under ou-ab12-inside');
+    expect(c.reason).toContain('account 999988887777, unless under ou-ab12-inside');
+    expect(c.reason.split('fails there: ')[1]).not.toContain('OU ou-ab12-inside');
+    expect(c.remedy).toContain('widen --stackset-targets');
+    const org = doctorSettings({ ...defaultOptions, stacksetTargets: ['ou-ab12-inside'] });
+    expect(byId(evaluateDoctor(healthy(), org), 'launch-role-reach').reason).toContain(
+      'every account outside the StackSet targets (ou-ab12-inside)',
+    );
+  });
+
+  it('does not judge the launch-role reach without the StackSet or without shares', () => {
+    const noRole = doctorSettings({ ...defaultOptions, launchRole: false });
+    expect(byId(evaluateDoctor(healthy(), noRole), 'launch-role-reach').verdict).toBe('skip');
+    const none = doctorSettings({ ...defaultOptions, share: [] });
+    expect(byId(evaluateDoctor(healthy(), none), 'launch-role-reach').verdict).toBe('skip');
+  });
+
   it('prints each check with its verdict and the remedy under failures', () => {
     const facts = healthy();
-    facts.securityHub = { value: null };
-    const text = formatDoctorReport(evaluateDoctor(facts, settings));
+    facts.securityHub = absent();
+    const text = formatDoctorReport(evaluateDoctor(facts, ouSettings));
     expect(text).toContain('FAIL  Security Hub enabled in eu-west-1');
     expect(text).toContain('      Remedy: aws securityhub enable-security-hub --region eu-west-1');
     expect(text).toContain('PASS  AWS Organizations with all features');
-    expect(text.trim().split('\n').at(-1)).toBe('11 passed, 0 warning(s), 1 failed, 0 skipped.');
+    expect(text.trim().split('\n').at(-1)).toBe('13 passed, 0 warning(s), 1 failed, 0 skipped.');
+  });
+
+  it('prints what install will do as TODO with its remedy, and counts it apart', () => {
+    const facts = healthy();
+    facts.hubIsDelegatedAdmin = present(false);
+    const report = evaluateDoctor(facts, ouSettings);
+    const text = formatDoctorReport(report);
+    expect(text).toContain('TODO  Hub registered as Service Catalog delegated administrator');
+    expect(text).toContain('      Remedy: secnotify install --management-profile <profile> registers it');
+    expect(text.trim().split('\n').at(-1)).toBe(
+      '13 passed, 1 to do by install, 0 warning(s), 0 failed, 0 skipped.',
+    );
   });
 });
 
@@ -429,8 +523,8 @@ describe('diagnose with SDK mocks', () => {
     });
 
     const report = await diagnose({ hub, management }, settings);
-    const failed = report.checks.filter((c) => c.verdict === 'fail').map((c) => [c.id, c.remedy]);
-    expect(failed).toEqual([
+    const todo = report.checks.filter((c) => c.verdict === 'todo').map((c) => [c.id, c.remedy]);
+    expect(todo).toEqual([
       [
         'service-catalog-org-access',
         expect.stringContaining('aws servicecatalog enable-aws-organizations-access'),
@@ -443,6 +537,9 @@ describe('diagnose with SDK mocks', () => {
         'stacksets-trusted-access',
         expect.stringContaining('aws cloudformation activate-organizations-access'),
       ],
+    ]);
+    const failed = report.checks.filter((c) => c.verdict === 'fail').map((c) => [c.id, c.remedy]);
+    expect(failed).toEqual([
       ['security-hub', expect.stringContaining('aws securityhub enable-security-hub --region eu-west-1')],
       [
         'stack:portfolio',

@@ -177,7 +177,6 @@ describe('permission-set step (moto)', () => {
       ProductId: 'prod-abcdefghijklm',
       PermissionSetName: 'SubscribeToSecurityNotifications',
       HubRegion: 'eu-central-1',
-      HubAccountId: HUB,
     });
     const template = parseCfnYaml(
       (await cfn.send(new GetTemplateCommand({ StackName: 'SecurityNotifications-PermissionSet' })))

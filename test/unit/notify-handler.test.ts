@@ -301,3 +301,49 @@ describe('large events', () => {
     expect(sqs.sent).toEqual([]);
   });
 });
+
+describe('dead-letter alarm (lambda mode: the alarm invokes the formatter)', () => {
+  // CloudWatch's Lambda-action payload, as documented in "Invoke a Lambda function from an alarm".
+  const alarmEvent = (state: string) => ({
+    source: 'aws.cloudwatch',
+    alarmArn: 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:SC-111122223333-pp-abc-DeadLetterAlarm-X',
+    accountId: '111122223333',
+    time: '2026-11-30T10:00:00.000+0000',
+    region: 'eu-west-1',
+    alarmData: {
+      alarmName: 'SC-111122223333-pp-abc-DeadLetterAlarm-X',
+      state: {
+        value: state,
+        reason: 'Threshold Crossed: 1 datapoint [2.0] was greater than the threshold (0.0).',
+      },
+      previousState: { value: 'OK', reason: 'no messages' },
+      configuration: { description: 'Security Hub notifications … dead-letter queue.' },
+    },
+  });
+
+  it('going into ALARM sends one e-mail naming the queue and how to read it', async () => {
+    const { handler, sns, logs } = setup();
+    const result = await handler(alarmEvent('ALARM'));
+    expect(result.emails).toBe(1);
+    expect(sns.published).toHaveLength(1);
+    const [email] = sns.published;
+    expect(email!.Subject).toMatch(/^Security Hub notifications could not be delivered/);
+    expect(email!.Subject.length).toBeLessThan(100);
+    expect(email!.Message).toContain(DLQ);
+    expect(email!.Message).toContain(`aws sqs receive-message --region eu-west-1 --queue-url ${DLQ}`);
+    expect(email!.Message).toContain('Threshold Crossed');
+    expect(logs).toEqual([expect.objectContaining({ outcome: 'alarm', state: 'ALARM' })]);
+  });
+
+  it('going back to OK sends nothing', async () => {
+    const { handler, sns } = setup();
+    const result = await handler(alarmEvent('OK'));
+    expect(result.emails).toBe(0);
+    expect(sns.published).toHaveLength(0);
+  });
+
+  it('a failed alarm e-mail fails the invocation, so Lambda retries it', async () => {
+    const { handler } = setup(baseEnv, fakeSns({ fail: () => true }));
+    await expect(handler(alarmEvent('ALARM'))).rejects.toThrow('Rate exceeded');
+  });
+});

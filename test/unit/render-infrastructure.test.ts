@@ -78,7 +78,6 @@ describe('renderInfrastructure', () => {
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       CallAs: { 'Fn::If': ['IsDelegatedAdmin', 'DELEGATED_ADMIN', 'SELF'] },
       Capabilities: ['CAPABILITY_NAMED_IAM'],
-      OperationPreferences: { FailureToleranceCount: 0, MaxConcurrentPercentage: 50 },
       StackInstancesGroup: [
         {
           DeploymentTargets: { OrganizationalUnitIds: { Ref: 'DeploymentTargets' } },
@@ -202,7 +201,7 @@ describe('renderInfrastructure', () => {
     expect(without.map((s) => s.id)).toEqual(['bucket', 'portfolio']);
   });
 
-  it('points the permission set at the product in the hub Region and account, not its own Region', () => {
+  it('points the permission set at the product in the hub Region, with any account, not its own Region', () => {
     const stacks = renderInfrastructure(options(), fullCtx);
     const ps = stack(stacks, 'permission-set');
     expect(ps.region).toBe('eu-central-1');
@@ -211,7 +210,6 @@ describe('renderInfrastructure', () => {
       PermissionSetName: 'SubscribeToSecurityNotifications',
       ProductId: 'prod-abcdefghijklm',
       HubRegion: 'eu-west-1',
-      HubAccountId: '111122223333',
     });
     const props = ps.template.Resources.PermissionSet!.Properties!;
     const relay = (props.RelayStateType as { 'Fn::Sub': [string, unknown] })['Fn::Sub'][0];
@@ -219,8 +217,10 @@ describe('renderInfrastructure', () => {
       'https://${ConsoleHost}/servicecatalog/home?region=${HubRegion}#/products/${ProductId}',
     );
     const statements = (props.InlinePolicy as { Statement: { Sid: string; Resource: unknown }[] }).Statement;
+    // Subscribers launch from member accounts a product imported from the hub: the account is "*", the
+    // (unique) product ID pins it down.
     expect(statements.find((s) => s.Sid === 'LaunchTheNotificationsProduct')?.Resource).toEqual({
-      'Fn::Sub': 'arn:${AWS::Partition}:catalog:${HubRegion}:${HubAccountId}:product/${ProductId}',
+      'Fn::Sub': 'arn:${AWS::Partition}:catalog:${HubRegion}:*:product/${ProductId}',
     });
     expect(ps.body).not.toContain('AWS::Region');
     expect(props.SessionDuration).toBe('PT8H');
@@ -238,11 +238,7 @@ describe('renderInfrastructure', () => {
       ],
       'launch-role': ['<lookup:organization-id>'],
       portfolio: ['<lookup:product-version>', '<lookup:product-template-url>'],
-      'permission-set': [
-        '<lookup:identity-center-instance-arn>',
-        '<lookup:product-id>',
-        '<lookup:hub-account-id>',
-      ],
+      'permission-set': ['<lookup:identity-center-instance-arn>', '<lookup:product-id>'],
     });
     expect(stack(stacks, 'portfolio').parameters.ProductVersion).toBe('<lookup:product-version>');
     // Without a looked-up home Region, the current (hub) Region is the default.
@@ -341,5 +337,116 @@ describe('StackSet targets given by name', () => {
     )!;
     expect(stackSet.parameters.DeploymentTargets).toBe('<lookup:ou-ids>');
     expect(stackSet.placeholders).toContain('<lookup:ou-ids>');
+  });
+});
+
+describe('organization-scale StackSet roll-out', () => {
+  it('decouples concurrency from failures and deploys all accounts and Regions in parallel', () => {
+    // StackSetOperationPreferences: with the default STRICT_FAILURE_TOLERANCE the initial concurrency is the
+    // lower of MaxConcurrent… and FailureToleranceCount+1, so the former FailureToleranceCount 0 meant one
+    // account at a time.
+    const set = stack(renderInfrastructure(options(), fullCtx), 'launch-role-stackset');
+    const props = set.template.Resources.LaunchRoleStackSet!.Properties!;
+    expect(props.OperationPreferences).toEqual({
+      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+      FailureTolerancePercentage: 25,
+      MaxConcurrentPercentage: 100,
+      RegionConcurrencyType: 'PARALLEL',
+    });
+    // Count and percentage exclude each other (StackSetOperationPreferences, "Conditional").
+    expect(props.OperationPreferences).not.toHaveProperty('FailureToleranceCount');
+    expect(props.OperationPreferences).not.toHaveProperty('MaxConcurrentCount');
+  });
+});
+
+describe('permission set read access', () => {
+  it("reads only the stacks launched from this product (Service Catalog's aws:servicecatalog:productArn tag)", () => {
+    const ps = stack(renderInfrastructure(options(), fullCtx), 'permission-set');
+    const statements = (
+      ps.template.Resources.PermissionSet!.Properties!.InlinePolicy as {
+        Statement: { Sid: string; Condition?: unknown; Resource: unknown }[];
+      }
+    ).Statement;
+    const read = statements.find((s) => s.Sid === 'ReadProductStacks')!;
+    expect(read.Condition).toEqual({
+      StringLike: {
+        'aws:ResourceTag/aws:servicecatalog:productArn': {
+          'Fn::Sub': 'arn:${AWS::Partition}:catalog:${HubRegion}:*:product/${ProductId}',
+        },
+      },
+    });
+    expect(read.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:*:*:stack/SC-*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:*:*:changeSet/SC-*' },
+    ]);
+  });
+});
+
+describe('product versions in the portfolio template', () => {
+  const v1 = {
+    name: 'v1',
+    templateUrl: 'https://bucket.s3.eu-west-1.amazonaws.com/products/security-notifications-aaaa.yaml',
+    description: 'Security Hub notifications product template.',
+  };
+  const v2 = {
+    name: 'v2',
+    templateUrl: 'https://bucket.s3.eu-west-1.amazonaws.com/products/security-notifications-bbbb.yaml',
+  };
+
+  it('keeps every earlier version, unchanged, before the current one', () => {
+    const portfolio = stack(
+      renderInfrastructure(options(), { ...fullCtx, earlierProductVersions: [v1, v2] }),
+      'portfolio',
+    );
+    expect(portfolio.template.Resources.Product!.Properties!.ProvisioningArtifactParameters).toEqual([
+      {
+        Name: 'v1',
+        Description: 'Security Hub notifications product template.',
+        Info: { LoadTemplateFromURL: v1.templateUrl },
+      },
+      { Name: 'v2', Info: { LoadTemplateFromURL: v2.templateUrl } },
+      {
+        Name: { Ref: 'ProductVersion' },
+        Description: 'Security Hub notifications product template.',
+        Info: { LoadTemplateFromURL: { Ref: 'ProductTemplateUrl' } },
+      },
+    ]);
+    expect(portfolio.parameters.ProductVersion).toBe('v3');
+    // Never replace artifacts: ReplaceProvisioningArtifacts stays off.
+    expect(portfolio.template.Resources.Product!.Properties).not.toHaveProperty(
+      'ReplaceProvisioningArtifacts',
+    );
+  });
+
+  it("uses the plan's current name over --product-version, so an unchanged template is never renamed", () => {
+    const portfolio = stack(
+      renderInfrastructure(options({ productVersion: 'v9' }), {
+        ...fullCtx,
+        productVersion: 'v2',
+        productTemplateUrl: v2.templateUrl,
+        earlierProductVersions: [v1],
+      }),
+      'portfolio',
+    );
+    expect(portfolio.parameters.ProductVersion).toBe('v2');
+  });
+
+  it('renders only the current version on a first install', () => {
+    const portfolio = stack(renderInfrastructure(options(), fullCtx), 'portfolio');
+    expect(portfolio.template.Resources.Product!.Properties!.ProvisioningArtifactParameters).toHaveLength(1);
+  });
+
+  it('refuses a current version that is also listed as an earlier one, and an earlier one listed twice', () => {
+    expect(() =>
+      renderInfrastructure(options(), {
+        ...fullCtx,
+        productVersion: 'v1',
+        productTemplateUrl: v1.templateUrl,
+        earlierProductVersions: [v1],
+      }),
+    ).toThrow(/v1 is both an earlier and the current version/);
+    expect(() => renderInfrastructure(options(), { ...fullCtx, earlierProductVersions: [v1, v1] })).toThrow(
+      /listed twice/,
+    );
   });
 });

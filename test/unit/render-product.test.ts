@@ -6,6 +6,7 @@ import {
   loadLambdaBundle,
   MAX_EMAIL_ADDRESSES,
   productEmailPattern,
+  productEmailPatternForDomains,
   renderProductTemplate,
 } from '../../src/core/render/product.js';
 import { packageRoot } from '../../src/core/render/templates-dir.js';
@@ -25,6 +26,9 @@ describe('renderProductTemplate', () => {
     expect(fn.Handler).toBe('index.handler');
     expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toEqual({
       SNS_TOPIC_ARN: { Ref: 'NotificationTopic' },
+      DEAD_LETTER_QUEUE_URL: { Ref: 'DeadLetterQueue' },
+      ACCOUNT_SCOPE: 'own',
+      SUBSCRIPTION_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
       TIME_ZONE: 'Europe/Berlin',
       SKIP_REPEATED_FINDINGS: 'false',
     });
@@ -146,5 +150,158 @@ describe('the email addresses parameter', () => {
     Array.from({ length: MAX_EMAIL_ADDRESSES + 1 }, (_, i) => `a${i}@example.com`).join(','),
   ])('rejects %j', (value) => {
     expect(pattern().test(value)).toBe(false);
+  });
+});
+
+describe('allowed email domains (installer option allowedEmailDomains)', () => {
+  const restricted = () =>
+    lambda({ allowedEmailDomains: ['example.com', 'Example.ORG'] }).template.Parameters!.EmailAddresses!;
+  const pattern = () => new RegExp(restricted().AllowedPattern as string);
+
+  it('becomes the address pattern, and the launch form says which domains it takes', () => {
+    expect(restricted().AllowedPattern).toBe(productEmailPatternForDomains(['example.com', 'example.org']));
+    expect(restricted().ConstraintDescription).toContain('example.com, example.org');
+    expect(restricted().Description).toContain('example.com, example.org');
+  });
+
+  it.each([
+    'team@example.com',
+    'team@example.com, oncall@example.org',
+    Array.from({ length: MAX_EMAIL_ADDRESSES }, (_, i) => `a${i}@example.org`).join(','),
+  ])('accepts %s', (value) => {
+    expect(pattern().test(value)).toBe(true);
+  });
+
+  it.each([
+    'someone@gmail.com',
+    'team@example.com,leak@evil.example',
+    'team@example.com.evil.example',
+    'team@exampleXcom',
+    'team@sub.example.com',
+    'team@evil-example.com',
+  ])('rejects %j: findings cannot be sent outside the allowed domains', (value) => {
+    expect(pattern().test(value)).toBe(false);
+  });
+
+  it('leaves any domain allowed when no domain is set', () => {
+    expect(lambda().template.Parameters!.EmailAddresses!.AllowedPattern).toBe(productEmailPattern());
+    expect(new RegExp(productEmailPattern()).test('someone@gmail.com')).toBe(true);
+  });
+});
+
+describe('account scope (installer option allowOrgWideSubscriptions)', () => {
+  const env = (r: ReturnType<typeof lambda>) =>
+    (
+      r.template.Resources.FormatterFunction!.Properties!.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+
+  it('by default offers no choice: own account in the patterns and ACCOUNT_SCOPE=own', () => {
+    const r = lambda();
+    expect(r.template.Parameters?.AccountScope).toBeUndefined();
+    expect(r.template.Conditions?.AllAccounts).toBeUndefined();
+    expect(r.body).not.toContain('AccountScope');
+    expect(env(r).ACCOUNT_SCOPE).toBe('own');
+    expect(env(r).SUBSCRIPTION_ACCOUNT_ID).toEqual({ Ref: 'AWS::AccountId' });
+    const asff = JSON.stringify(r.template.Resources.AsffFindingRule!.Properties!.EventPattern);
+    expect(asff).toContain('\\"AwsAccountId\\":[\\"${AWS::AccountId}\\"]');
+    const ocsf = JSON.stringify(r.template.Resources.OcsfFindingRule!.Properties!.EventPattern);
+    expect(ocsf).toContain('\\"cloud\\":{\\"account\\":{\\"uid\\":[\\"${AWS::AccountId}\\"]}}');
+  });
+
+  it('when allowed, offers "All accounts" at launch and tells the function which scope it has', () => {
+    const r = lambda({ allowOrgWideSubscriptions: true });
+    expect(r.template.Parameters?.AccountScope).toMatchObject({
+      Default: 'This account',
+      AllowedValues: ['This account', 'All accounts'],
+    });
+    expect(env(r).ACCOUNT_SCOPE).toEqual({ 'Fn::If': ['AllAccounts', 'organization', 'own'] });
+    const groups = (
+      r.template.Metadata!['AWS::CloudFormation::Interface'] as {
+        ParameterGroups: { Parameters: string[] }[];
+      }
+    ).ParameterGroups;
+    expect(groups[0]!.Parameters).toContain('AccountScope');
+  });
+});
+
+describe('delivery: dead-letter queue and alarm (lambda mode)', () => {
+  const t = () => lambda().template;
+
+  it('dead-letters what the function cannot deliver into an encrypted queue it may write to', () => {
+    const r = t().Resources;
+    expect(r.DeadLetterQueue!.Type).toBe('AWS::SQS::Queue');
+    expect(r.DeadLetterQueue!.Properties!.KmsMasterKeyId).toBe('alias/aws/sqs');
+    const fn = r.FormatterFunction!.Properties!;
+    expect(fn.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } });
+    const statements = (
+      r.FormatterRole!.Properties!.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[]
+    )[0]!.PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+      }),
+    );
+    expect(JSON.stringify(r.FormatterFunction!.Metadata)).not.toContain('CKV_AWS_116');
+  });
+
+  it('raises an alarm on the first dead-lettered event, and the alarm invokes the formatter', () => {
+    const r = t().Resources;
+    const alarm = r.DeadLetterAlarm!.Properties!;
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ 'Fn::GetAtt': ['FormatterFunction', 'Arn'] }],
+    });
+    expect(r.DeadLetterAlarmPermission!.Properties).toMatchObject({
+      Principal: 'lambda.alarms.cloudwatch.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': ['DeadLetterAlarm', 'Arn'] },
+    });
+  });
+
+  it('encrypts the topic with the AWS managed key in lambda mode, and not in eventbridge mode', () => {
+    const topic = t().Resources.NotificationTopic!;
+    expect(topic.Properties!.KmsMasterKeyId).toBe('alias/aws/sns');
+    expect(topic.Metadata).toBeUndefined();
+    const ebTopic = eventbridge().template.Resources.NotificationTopic!;
+    expect(ebTopic.Properties!.KmsMasterKeyId).toBeUndefined();
+    expect(JSON.stringify(ebTopic.Metadata)).toContain('CKV_AWS_26');
+    expect(eventbridge().template.Resources.DeadLetterQueue).toBeUndefined();
+    expect(eventbridge().template.Outputs?.DeadLetterQueueUrl).toBeUndefined();
+  });
+
+  it('eventbridge mode: keeps what EventBridge cannot deliver, and the alarm emails the subscribers', () => {
+    const r = eventbridge().template.Resources;
+    expect(r.TargetDeadLetterQueue!.Properties!.SqsManagedSseEnabled).toBe(true);
+    for (const id of ['AsffFindingRule', 'OcsfFindingRule']) {
+      const [target] = r[id]!.Properties!.Targets as { DeadLetterConfig?: unknown }[];
+      expect(target!.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TargetDeadLetterQueue', 'Arn'] } });
+    }
+    const queuePolicy = JSON.stringify(r.TargetDeadLetterQueuePolicy!.Properties!.PolicyDocument);
+    expect(queuePolicy).toContain('events.amazonaws.com');
+    expect(queuePolicy).toContain('aws:SourceArn');
+    expect(r.TargetDeadLetterAlarm!.Properties!.AlarmActions).toEqual([{ Ref: 'NotificationTopic' }]);
+    const topicPolicy = JSON.stringify(r.NotificationTopicPolicy!.Properties!.PolicyDocument);
+    expect(topicPolicy).toContain('cloudwatch.amazonaws.com');
+    expect(lambda().template.Resources.TargetDeadLetterQueue).toBeUndefined();
+    expect(lambda().template.Outputs?.TargetDeadLetterQueueUrl).toBeUndefined();
+  });
+
+  it('refuses publishing without TLS to the eventbridge-mode topic', () => {
+    const policy = eventbridge().template.Resources.NotificationTopicPolicy!.Properties!.PolicyDocument as {
+      Statement: Record<string, unknown>[];
+    };
+    expect(policy.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Publish',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
   });
 });

@@ -1,96 +1,22 @@
 // status verdicts from gathered facts (pure): what counts as present, and each thing that looks wrong.
 import { describe, expect, it } from 'vitest';
 import { formatTable } from '../../src/cli/io/stack-progress.js';
-import { evaluateStatus, formatStatus, type StatusReport } from '../../src/cli/status/report.js';
+import { formatStatus } from '../../src/cli/status/report.js';
 import { defaultOptions } from '../../src/core/options.js';
-import type { InstallationFacts, ManagementFacts, StackFact } from '../../src/core/removal.js';
-
-const HUB = '111122223333';
-const MGMT = '444455556666';
-const HASH = '0123456789abcdef';
-const REGION = 'eu-west-1';
-const URL = (hash: string) =>
-  `https://securitynotifications-sc-bucket-producttemplatebucket-abc.s3.${REGION}.amazonaws.com/products/security-notifications-${hash}.yaml`;
-
-const stack = (
-  stackName: string,
-  status = 'UPDATE_COMPLETE',
-  parameters: Record<string, string> = {},
-): StackFact => ({
-  stackName,
-  region: REGION,
-  status,
-  lastUpdated: '2025-03-04T05:06:07.000Z',
-  parameters,
-});
-
-function management(overrides: Partial<ManagementFacts> = {}): ManagementFacts {
-  return {
-    accountId: MGMT,
-    region: REGION,
-    launchRoleStack: {
-      value: stack('SecurityNotifications-IAM-roles-StackSet', 'CREATE_COMPLETE', {
-        CurrentAccountType: 'management',
-      }),
-    },
-    stackSet: {
-      value: {
-        name: 'Security-Hub-Notifications-Product-IAM-Roles',
-        callAs: 'SELF',
-        instances: [{ account: HUB, region: REGION, status: 'CURRENT', detailedStatus: 'SUCCEEDED' }],
-      },
-    },
-    permissionSetStack: {
-      value: stack('SecurityNotifications-PermissionSet', 'CREATE_COMPLETE', {
-        PermissionSetName: 'SubscribeToSecurityNotifications',
-      }),
-    },
-    orgSetup: {
-      value: {
-        serviceCatalogAccess: 'ENABLED',
-        hubIsDelegatedAdmin: true,
-        stackSetsTrustedAccess: 'ENABLED',
-      },
-    },
-    ...overrides,
-  };
-}
-
-function facts(overrides: Partial<InstallationFacts> = {}): InstallationFacts {
-  return {
-    hubAccountId: HUB,
-    hubRegion: REGION,
-    organizationId: 'o-abcdefghij',
-    stackNames: defaultOptions.stackNames,
-    bucketStack: { value: stack('SecurityNotifications-SC-Bucket') },
-    buckets: {
-      value: [
-        { role: 'product-templates', name: 'tpl', exists: true, versions: 2, deleteMarkers: 0 },
-        { role: 'access-logs', name: 'logs', exists: true, versions: 40, deleteMarkers: 0 },
-      ],
-    },
-    portfolioStack: {
-      value: stack('SecurityNotifications-Service-Catalog', 'UPDATE_COMPLETE', {
-        ProductVersion: 'v2',
-        ProductTemplateUrl: URL(HASH),
-      }),
-    },
-    portfolio: { value: { id: 'port-abc123', foundBy: 'stack-output' } },
-    productId: 'prod-xyz789',
-    shares: {
-      value: [{ type: 'ORGANIZATION', principalId: 'o-abcdefghij', accepted: true, sharePrincipals: true }],
-    },
-    productVersions: {
-      value: [
-        { id: 'pa-1', name: 'v1', active: true, guidance: 'DEFAULT' },
-        { id: 'pa-2', name: 'v2', active: true, guidance: 'DEFAULT' },
-      ],
-    },
-    subscribers: { value: [] },
-    management: management(),
-    ...overrides,
-  };
-}
+import { evaluateStatus, type StatusReport } from '../../src/core/status.js';
+import {
+  denied,
+  installationFacts as facts,
+  TEMPLATE_HASH as HASH,
+  HUB,
+  LAST_UPDATED,
+  MEMBER,
+  managementFacts as management,
+  nothingInstalled,
+  present,
+  REGION,
+  stackFact as stack,
+} from '../support/facts.js';
 
 const expected = { productTemplateHash: HASH, options: defaultOptions };
 const part = (report: StatusReport, id: string) => report.parts.find((p) => p.id === id)!;
@@ -112,86 +38,94 @@ describe('evaluateStatus', () => {
     ]);
     expect(part(report, 'product-versions')).toMatchObject({
       version: 'v2',
-      lastUpdated: '2025-03-04T05:06:07.000Z',
+      lastUpdated: LAST_UPDATED,
       details: { deployedTemplateHash: HASH, renderedTemplateHash: HASH, productId: 'prod-xyz789' },
     });
-    expect(part(report, 'launch-roles').details).toMatchObject({ instances: 1, byStatus: { SUCCEEDED: 1 } });
+    expect(part(report, 'launch-roles').details).toMatchObject({ instances: 2, byStatus: { SUCCEEDED: 2 } });
   });
 
   it('says nothing is installed when every part is absent', () => {
     const report = evaluateStatus(
-      facts({
-        bucketStack: { value: undefined },
-        buckets: { value: [] },
-        portfolioStack: { value: undefined },
-        portfolio: { value: undefined },
-        shares: { value: [] },
-        productVersions: { value: [] },
-        management: management({
-          launchRoleStack: { value: undefined },
-          stackSet: { value: undefined },
-          permissionSetStack: { value: undefined },
-          orgSetup: {
-            value: {
-              serviceCatalogAccess: 'DISABLED',
-              hubIsDelegatedAdmin: false,
-              stackSetsTrustedAccess: 'DISABLED',
-            },
-          },
-        }),
+      nothingInstalled({
+        serviceCatalogAccess: 'DISABLED',
+        hubIsDelegatedAdmin: false,
+        stackSetsTrustedAccess: 'DISABLED',
       }),
       expected,
     );
     expect(report.installed).toBe('none');
+    expect(report.parts.every((p) => p.state === 'absent')).toBe(true);
     expect(report.problems).toEqual([]);
   });
 
   it('flags a stack in a failed state with its reason', () => {
     const report = evaluateStatus(
       facts({
-        bucketStack: {
-          value: {
-            ...stack('SecurityNotifications-SC-Bucket', 'UPDATE_ROLLBACK_FAILED'),
+        bucketStack: present(
+          stack('SecurityNotifications-SC-Bucket', {
+            status: 'UPDATE_ROLLBACK_FAILED',
             statusReason: 'Resource AccessLogBucket failed',
-          },
-        },
+          }),
+        ),
       }),
       expected,
     );
     expect(report.installed).toBe('partial');
-    expect(part(report, 'bucket').problems).toEqual([
-      'stack SecurityNotifications-SC-Bucket is UPDATE_ROLLBACK_FAILED: Resource AccessLogBucket failed',
+    expect(part(report, 'bucket')).toMatchObject({
+      state: 'present',
+      stackStatus: 'UPDATE_ROLLBACK_FAILED',
+      problems: [
+        'stack SecurityNotifications-SC-Bucket is UPDATE_ROLLBACK_FAILED: Resource AccessLogBucket failed',
+      ],
+    });
+  });
+
+  it('flags a busy stack as something to look at again, not as installed', () => {
+    const report = evaluateStatus(
+      facts({
+        portfolioStack: present(
+          stack('SecurityNotifications-Service-Catalog', { status: 'UPDATE_IN_PROGRESS' }),
+        ),
+      }),
+      expected,
+    );
+    expect(report.installed).toBe('partial');
+    expect(part(report, 'portfolio').problems).toEqual([
+      'stack SecurityNotifications-Service-Catalog is busy (UPDATE_IN_PROGRESS); look again when it settles',
     ]);
   });
 
   it('flags a published template that differs from what this version renders', () => {
     const report = evaluateStatus(facts(), { ...expected, productTemplateHash: 'fedcba9876543210' });
+    expect(part(report, 'product-versions').details).toMatchObject({
+      deployedTemplateHash: HASH,
+      renderedTemplateHash: 'fedcba9876543210',
+    });
     expect(part(report, 'product-versions').problems).toEqual([
       `the published product template (${HASH}) differs from the one this secnotify version renders (fedcba9876543210): run secnotify install to publish it as a new version`,
     ]);
+    expect(report.installed).toBe('partial');
   });
 
   it('flags shares that are missing, without principal sharing, or not accepted', () => {
     const report = evaluateStatus(
       facts({
-        shares: {
-          value: [
-            {
-              type: 'ORGANIZATIONAL_UNIT',
-              principalId: 'ou-ab12-cdef3456',
-              accepted: true,
-              sharePrincipals: false,
-            },
-            { type: 'ACCOUNT', principalId: '999988887777', accepted: false, sharePrincipals: false },
-          ],
-        },
+        shares: present([
+          {
+            type: 'ORGANIZATIONAL_UNIT',
+            principalId: 'ou-ab12-cdef3456',
+            accepted: true,
+            sharePrincipals: false,
+          },
+          { type: 'ACCOUNT', principalId: MEMBER, accepted: false, sharePrincipals: false },
+        ]),
       }),
       expected,
     );
     expect(part(report, 'shares').problems).toEqual([
       'the configured share with the organization is missing',
       'the share with OU ou-ab12-cdef3456 does not share principals, so nobody there can see the product',
-      'account 999988887777 has not accepted the share yet',
+      `account ${MEMBER} has not accepted the share yet`,
     ]);
   });
 
@@ -199,35 +133,32 @@ describe('evaluateStatus', () => {
     const report = evaluateStatus(
       facts({
         management: management({
-          stackSet: {
-            value: {
-              name: 'Security-Hub-Notifications-Product-IAM-Roles',
-              callAs: 'SELF',
-              instances: [
-                { account: HUB, region: REGION, status: 'CURRENT', detailedStatus: 'SUCCEEDED' },
-                {
-                  account: '999988887777',
-                  region: REGION,
-                  status: 'OUTDATED',
-                  detailedStatus: 'FAILED',
-                  statusReason: 'Role already exists',
-                },
-              ],
-            },
-          },
-          orgSetup: {
-            value: {
-              serviceCatalogAccess: 'ENABLED',
-              hubIsDelegatedAdmin: false,
-              stackSetsTrustedAccess: 'ENABLED',
-            },
-          },
+          stackSet: present({
+            name: 'Security-Hub-Notifications-Product-IAM-Roles',
+            callAs: 'SELF',
+            instances: [
+              { account: HUB, region: REGION, status: 'CURRENT', detailedStatus: 'SUCCEEDED' },
+              {
+                account: MEMBER,
+                region: REGION,
+                status: 'OUTDATED',
+                detailedStatus: 'FAILED',
+                statusReason: 'Role already exists',
+              },
+            ],
+          }),
+          orgSetup: present({
+            serviceCatalogAccess: 'ENABLED',
+            hubIsDelegatedAdmin: false,
+            stackSetsTrustedAccess: 'ENABLED',
+          }),
         }),
       }),
       expected,
     );
+    expect(part(report, 'launch-roles').details).toMatchObject({ byStatus: { SUCCEEDED: 1, FAILED: 1 } });
     expect(part(report, 'launch-roles').problems).toEqual([
-      'stack instance 999988887777/eu-west-1 is OUTDATED FAILED: Role already exists',
+      `stack instance ${MEMBER}/eu-west-1 is OUTDATED FAILED: Role already exists`,
     ]);
     expect(part(report, 'org-setup').problems).toEqual([
       `hub account ${HUB} is not a Service Catalog delegated administrator`,
@@ -248,11 +179,7 @@ describe('evaluateStatus', () => {
 
   it('lists the parts it could not look at, which makes the command exit 1', () => {
     const report = evaluateStatus(
-      facts({
-        portfolioStack: {
-          error: { name: 'AccessDenied', message: 'not authorized to perform cloudformation:DescribeStacks' },
-        },
-      }),
+      facts({ portfolioStack: denied('not authorized to perform cloudformation:DescribeStacks') }),
       expected,
     );
     expect(report.couldNotCheck).toEqual(['product-versions', 'portfolio']);
@@ -260,6 +187,18 @@ describe('evaluateStatus', () => {
       state: 'unknown',
       reason: 'not authorized to perform cloudformation:DescribeStacks',
     });
+  });
+
+  it('says a StackSet that could not be listed, without hiding the stack that is there', () => {
+    const report = evaluateStatus(
+      facts({ management: management({ stackSet: denied('not authorized to perform ListStackInstances') }) }),
+      expected,
+    );
+    expect(part(report, 'launch-roles')).toMatchObject({
+      state: 'present',
+      problems: ['could not list the stack instances: not authorized to perform ListStackInstances'],
+    });
+    expect(report.couldNotCheck).toEqual([]);
   });
 });
 

@@ -33,19 +33,18 @@ import { describe, expect, it } from 'vitest';
 import { REMOVAL_RUNNERS, type StepAccount, type UninstallState } from '../../src/cli/uninstall/steps.js';
 import { DeploymentError, OperationError } from '../../src/core/errors.js';
 import type { IoHost, IoMessage } from '../../src/core/io.js';
-import { defaultOptions } from '../../src/core/options.js';
+import { formatRemovalPlan, planRemoval, type RemovalStep } from '../../src/core/removal.js';
 import {
-  formatRemovalPlan,
-  type InstallationFacts,
-  planRemoval,
-  type RemovalStep,
-} from '../../src/core/removal.js';
+  denied,
+  HUB,
+  installationFacts,
+  LOG_BUCKET,
+  nothingInstalled,
+  PRODUCT_BUCKET,
+  present,
+  REGION,
+} from '../support/facts.js';
 
-const REGION = 'eu-west-1';
-const HUB = '111122223333';
-const MGMT = '444455556666';
-const PRODUCT_BUCKET = 'securitynotifications-sc-bucket-producttemplatebucket-abc';
-const LOG_BUCKET = 'securitynotifications-sc-bucket-accesslogbucket-def';
 const config = { region: REGION, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
 
 function recorder(): IoHost & { messages: IoMessage[] } {
@@ -60,77 +59,7 @@ function recorder(): IoHost & { messages: IoMessage[] } {
   };
 }
 
-function stackFact(stackName: string, extra: Record<string, string> = {}) {
-  return {
-    stackName,
-    region: REGION,
-    status: 'CREATE_COMPLETE',
-    lastUpdated: '2025-01-01T00:00:00.000Z',
-    parameters: extra,
-  };
-}
-
-function installed(overrides: Partial<InstallationFacts> = {}): InstallationFacts {
-  return {
-    hubAccountId: HUB,
-    hubRegion: REGION,
-    organizationId: 'o-abcdefghij',
-    stackNames: defaultOptions.stackNames,
-    bucketStack: { value: stackFact('SecurityNotifications-SC-Bucket') },
-    buckets: {
-      value: [
-        { role: 'product-templates', name: PRODUCT_BUCKET, exists: true, versions: 3, deleteMarkers: 1 },
-        { role: 'access-logs', name: LOG_BUCKET, exists: true, versions: 120, deleteMarkers: 0 },
-      ],
-    },
-    portfolioStack: { value: stackFact('SecurityNotifications-Service-Catalog', { ProductVersion: 'v2' }) },
-    portfolio: { value: { id: 'port-abc123', foundBy: 'stack-output' } },
-    productId: 'prod-xyz789',
-    shares: {
-      value: [
-        { type: 'ORGANIZATION', principalId: 'o-abcdefghij', accepted: true, sharePrincipals: true },
-        { type: 'ACCOUNT', principalId: '999988887777', accepted: true, sharePrincipals: false },
-      ],
-    },
-    productVersions: {
-      value: [
-        { id: 'pa-1', name: 'v1', active: true, guidance: 'DEFAULT' },
-        { id: 'pa-2', name: 'v2', active: true, guidance: 'DEFAULT' },
-      ],
-    },
-    subscribers: { value: [] },
-    management: {
-      accountId: MGMT,
-      region: REGION,
-      launchRoleStack: {
-        value: stackFact('SecurityNotifications-IAM-roles-StackSet', { CurrentAccountType: 'management' }),
-      },
-      stackSet: {
-        value: {
-          name: 'Security-Hub-Notifications-Product-IAM-Roles',
-          callAs: 'SELF',
-          instances: [
-            { account: HUB, region: REGION, status: 'CURRENT', detailedStatus: 'SUCCEEDED' },
-            { account: '999988887777', region: REGION, status: 'CURRENT', detailedStatus: 'SUCCEEDED' },
-          ],
-        },
-      },
-      permissionSetStack: {
-        value: stackFact('SecurityNotifications-PermissionSet', {
-          PermissionSetName: 'SubscribeToSecurityNotifications',
-        }),
-      },
-      orgSetup: {
-        value: {
-          serviceCatalogAccess: 'ENABLED',
-          hubIsDelegatedAdmin: true,
-          stackSetsTrustedAccess: 'ENABLED',
-        },
-      },
-    },
-    ...overrides,
-  };
-}
+const installed = installationFacts;
 
 const running = (plan: ReturnType<typeof planRemoval>) => plan.steps.filter((s) => s.run).map((s) => s.id);
 
@@ -171,30 +100,7 @@ describe('planRemoval', () => {
   });
 
   it('has nothing to remove when every part is absent', () => {
-    const plan = planRemoval(
-      installed({
-        bucketStack: { value: undefined },
-        buckets: { value: [] },
-        portfolioStack: { value: undefined },
-        portfolio: { value: undefined },
-        shares: { value: [] },
-        management: {
-          accountId: MGMT,
-          region: REGION,
-          launchRoleStack: { value: undefined },
-          stackSet: { value: undefined },
-          permissionSetStack: { value: undefined },
-          orgSetup: {
-            value: {
-              serviceCatalogAccess: 'DISABLED',
-              hubIsDelegatedAdmin: false,
-              stackSetsTrustedAccess: 'ENABLED',
-            },
-          },
-        },
-      }),
-      { includeOrgSetup: true },
-    );
+    const plan = planRemoval(nothingInstalled(), { includeOrgSetup: true });
     expect(plan.nothingToRemove).toBe(true);
     expect(plan.steps.map((s) => s.skipReason)).toEqual([
       'no portfolio is deployed',
@@ -238,9 +144,9 @@ describe('planRemoval', () => {
   it('lists the subscriptions the hub can see, and says member-account subscriptions stay', () => {
     const plan = planRemoval(
       installed({
-        subscribers: {
-          value: [{ name: 'team-a-alerts', id: 'pp-aaa', status: 'AVAILABLE', versionName: 'v1' }],
-        },
+        subscribers: present([
+          { name: 'team-a-alerts', id: 'pp-aaa', status: 'AVAILABLE', versionName: 'v1' },
+        ]),
       }),
     );
     const notes = plan.notes.join('\n');
@@ -254,7 +160,7 @@ describe('planRemoval', () => {
 
   it('refuses to plan when a part it would remove could not be looked up', () => {
     const facts = installed({
-      shares: { error: { name: 'AccessDeniedException', message: 'not allowed to DescribePortfolioShares' } },
+      shares: denied('not allowed to DescribePortfolioShares'),
     });
     expect(() => planRemoval(facts)).toThrow(OperationError);
     expect(() => planRemoval(facts)).toThrow(/Cannot tell whether the portfolio shares exists: not allowed/);
@@ -614,11 +520,9 @@ describe('uninstall steps', () => {
     const s = state(
       account({ sc }),
       installed({
-        shares: {
-          value: [
-            { type: 'ORGANIZATION', principalId: 'o-abcdefghij', accepted: true, sharePrincipals: true },
-          ],
-        },
+        shares: present([
+          { type: 'ORGANIZATION', principalId: 'o-abcdefghij', accepted: true, sharePrincipals: true },
+        ]),
       }),
     );
     const error = await REMOVAL_RUNNERS.shares(s, step(planRemoval(s.facts), 'shares')).catch(

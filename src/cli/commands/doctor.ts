@@ -10,7 +10,7 @@ import { gatherOptions } from '../context.js';
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
   const { options, connection } = gatherOptions(ctx.globals, opts);
   const { createAwsContext } = await import('../../aws/clients.js');
-  const { diagnose } = await import('../../aws/doctor-facts.js');
+  const { diagnose } = await import('../../aws/diagnose.js');
 
   const created: AwsContext[] = [];
   const attempt = async (make: () => Promise<AwsContext>): Promise<AwsContext | { error: unknown }> => {

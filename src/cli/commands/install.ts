@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { type AwsContext, createAwsContext } from '../../aws/clients.js';
 import { deployedSettings } from '../../aws/deployed-settings.js';
-import { diagnose } from '../../aws/doctor-facts.js';
+import { diagnose } from '../../aws/diagnose.js';
 import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
 import { describeOrganization } from '../../aws/organization.js';
 import { configToYaml } from '../../core/config.js';

@@ -1,17 +1,14 @@
 // `secnotify status`: every part of the installation, present or absent, its stack status, version and
 // last update, and what looks wrong. A table on a terminal, one JSON document with --json. Exit 0 whatever
 // is installed; exit 1 only when a part could not be looked at.
+import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { OperationError } from '../../core/errors.js';
 import { renderProductTemplate } from '../../core/render/product.js';
+import { evaluateStatus } from '../../core/status.js';
+import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/stack-progress.js';
-import { evaluateStatus, formatStatus } from '../status/report.js';
-import {
-  deployedOptions,
-  installationFacts,
-  openAccounts,
-  readCommandOptions,
-} from '../uninstall/accounts.js';
+import { formatStatus } from '../status/report.js';
 
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
   const { io, globals } = ctx;
@@ -29,7 +26,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         text: `Cannot render the product template to compare versions: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    const facts = await installationFacts(accounts, options);
+    const facts = await gatherInstallationFactsOf(accounts, options);
     const report = evaluateStatus(facts, {
       ...(productTemplateHash ? { productTemplateHash } : {}),
       options,

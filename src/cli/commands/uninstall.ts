@@ -1,17 +1,13 @@
 // `secnotify uninstall`: look at what is installed in both accounts → the exact list of what will be
 // deleted → one confirmation (--yes answers it; no TTY and no --yes is exit 2) → the steps in reverse
 // install order → one result. Absent parts are skipped, so a second run says "nothing to remove".
+import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { AbortError } from '../../core/errors.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
+import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
 import { type CommandContext, pollIntervalFromEnv } from '../context.js';
 import { colorEnabled } from '../io/paint.js';
 import { runSteps } from '../run-steps.js';
-import {
-  deployedOptions,
-  installationFacts,
-  openAccounts,
-  readCommandOptions,
-} from '../uninstall/accounts.js';
 import { REMOVAL_RUNNERS } from '../uninstall/steps.js';
 
 export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
@@ -30,7 +26,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
   const accounts = await openAccounts(read);
   try {
     const options = await deployedOptions(accounts, read, io);
-    const facts = await installationFacts(accounts, options);
+    const facts = await gatherInstallationFactsOf(accounts, options);
     const plan = planRemoval(facts, choices);
     const base = {
       hubAccountId: accounts.hubCaller.accountId,

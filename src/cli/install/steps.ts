@@ -32,6 +32,7 @@ import type { IoHost } from '../../core/io.js';
 import { type SecnotifyOptions, shareTargetText } from '../../core/options.js';
 import type { PlannedStep, StepId } from '../../core/plan.js';
 import {
+  PORTFOLIO_DISPLAY_NAME,
   type RenderContext,
   type RenderedStack,
   renderInfrastructure,
@@ -39,8 +40,6 @@ import {
 import { renderProductTemplate } from '../../core/render/product.js';
 import { withSettings } from '../../core/render/settings.js';
 import { createStackProgress, formatChangeTable } from '../io/stack-progress.js';
-
-export const PORTFOLIO_DISPLAY_NAME = 'Subscribe to AWS Security Hub notifications';
 
 export interface StepOutcome {
   id: StepId;

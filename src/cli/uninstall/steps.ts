@@ -24,15 +24,9 @@ import {
   waitForStackSetIdle,
 } from '../../aws/stacksets.js';
 import { DeploymentError, OperationError } from '../../core/errors.js';
+import { type BucketFact, describeShare, type InstallationFacts, valueIfKnown } from '../../core/facts.js';
 import type { IoHost } from '../../core/io.js';
-import {
-  type BucketFact,
-  describeShare,
-  type InstallationFacts,
-  isLooked,
-  type RemovalStep,
-  type RemovalStepId,
-} from '../../core/removal.js';
+import type { RemovalStep, RemovalStepId } from '../../core/removal.js';
 import { createStackProgress } from '../io/stack-progress.js';
 
 /** The part of an account context the steps use (tests pass clients of their own). */
@@ -110,8 +104,8 @@ const outcome = (step: RemovalStep, result: RemovalOutcome['outcome'], detail: s
 });
 
 async function shares(s: UninstallState, step: RemovalStep): Promise<RemovalOutcome> {
-  const portfolio = isLooked(s.facts.portfolio) ? s.facts.portfolio.value : undefined;
-  const list = isLooked(s.facts.shares) ? s.facts.shares.value : [];
+  const portfolio = valueIfKnown(s.facts.portfolio);
+  const list = valueIfKnown(s.facts.shares) ?? [];
   if (!portfolio || list.length === 0) return outcome(step, 'absent', 'no shares');
   const sc = await s.hub.serviceCatalog();
   const results: UnshareResult[] = [];
@@ -156,7 +150,7 @@ async function portfolio(s: UninstallState, step: RemovalStep): Promise<RemovalO
 }
 
 function bucketsOf(s: UninstallState): BucketFact[] {
-  const buckets = isLooked(s.facts.buckets) ? s.facts.buckets.value : [];
+  const buckets = valueIfKnown(s.facts.buckets) ?? [];
   // The product bucket first: stopping its access logging is what stops new objects in the log bucket.
   return [...buckets].sort((a, b) =>
     a.role === 'product-templates' ? -1 : b.role === 'product-templates' ? 1 : 0,
@@ -288,10 +282,7 @@ async function launchRoles(s: UninstallState, step: RemovalStep): Promise<Remova
   const name = s.facts.stackNames.launchRoleStackSet;
   const mgmt = managementFor(s, step);
   const cfn = await mgmt.cloudformation();
-  const stackSet =
-    s.facts.management && isLooked(s.facts.management.stackSet)
-      ? s.facts.management.stackSet.value
-      : undefined;
+  const stackSet = valueIfKnown(s.facts.management?.stackSet);
   const wait = {
     signal: s.signal,
     ...(s.pollIntervalMs !== undefined ? { pollIntervalMs: s.pollIntervalMs } : {}),

@@ -5,6 +5,7 @@ import { type CfnTemplate, dumpCfnYaml, parseCfnYaml } from '../cfn-yaml.js';
 import type { SecnotifyOptions } from '../options.js';
 import { patterns } from '../patterns.js';
 import { principalArnPattern } from '../principals.js';
+import type { ArtifactEntry } from '../product-versions.js';
 import { findPlaceholders, lookupPlaceholder } from './placeholders.js';
 import { readTemplate } from './templates-dir.js';
 
@@ -42,11 +43,19 @@ export interface RenderContext {
   productTemplateUrl?: string;
   /** The version to publish when options.productVersion is automatic (decided from the deployed artifacts). */
   productVersion?: string;
+  /**
+   * The product's earlier versions (planProductVersions().earlier): rendered unchanged before the current
+   * one, so that CloudFormation keeps them. Leaving one out would make CloudFormation delete it. When given,
+   * productVersion is the plan's current name and takes precedence over options.productVersion.
+   */
+  earlierProductVersions?: ArtifactEntry[];
 }
 
 export const LAUNCH_ROLE_NAME = 'SecurityHubNotificationsServiceCatalogLaunchRole';
 export const PERMISSIONS_BOUNDARY_NAME = 'SecurityHubNotificationsServiceCatalogPermissionBoundary';
 export const LAUNCH_ROLE_STACKSET_NAME = 'Security-Hub-Notifications-Product-IAM-Roles';
+/** The portfolio's DisplayName in templates/portfolio.yaml: how it is found when the stack output is missing. */
+export const PORTFOLIO_DISPLAY_NAME = 'Subscribe to AWS Security Hub notifications';
 
 /** Where the StackSet source expects the rendered launch-role template. */
 const TEMPLATE_BODY_MARKER = 'secnotify:render:launch-role';
@@ -212,6 +221,35 @@ function principalLogicalIds(names: string[]): string[] {
   });
 }
 
+/**
+ * The product's ProvisioningArtifactParameters: every earlier version as a literal entry, exactly as it was
+ * deployed (CloudFormation matches artifacts by template URL and name), then the current one from the
+ * ProductVersion/ProductTemplateUrl parameters.
+ */
+function keepEarlierVersions(template: CfnTemplate, earlier: ArtifactEntry[]): void {
+  const props = resource('portfolio', template, 'Product').Properties ?? {};
+  const own = props.ProvisioningArtifactParameters as unknown[] | undefined;
+  if (!Array.isArray(own) || own.length !== 1) {
+    throw new Error(
+      `templates/${SOURCES.portfolio}: Product needs exactly one ProvisioningArtifactParameters entry (the current version)`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const e of earlier) {
+    const key = `${e.name}\n${e.templateUrl}`;
+    if (seen.has(key)) throw new Error(`product version ${e.name} (${e.templateUrl}) is listed twice`);
+    seen.add(key);
+  }
+  props.ProvisioningArtifactParameters = [
+    ...earlier.map((e) => ({
+      Name: e.name,
+      ...(e.description === undefined ? {} : { Description: e.description }),
+      Info: { LoadTemplateFromURL: e.templateUrl },
+    })),
+    ...own,
+  ];
+}
+
 function renderPortfolio(options: SecnotifyOptions, ctx: RenderContext): RenderedStack {
   const template = load('portfolio');
   resource('portfolio', template, 'ProductInPortfolio');
@@ -235,6 +273,18 @@ function renderPortfolio(options: SecnotifyOptions, ctx: RenderContext): Rendere
     ]),
   );
 
+  // With the versions planned (planProductVersions, which weighs --product-version), the plan's name wins:
+  // an explicit name for an unchanged template would rename the artifact, and CloudFormation would replace it.
+  const planned = ctx.earlierProductVersions !== undefined ? ctx.productVersion : undefined;
+  const version =
+    planned ?? options.productVersion ?? ctx.productVersion ?? lookupPlaceholder('product-version');
+  const templateUrl = ctx.productTemplateUrl ?? lookupPlaceholder('product-template-url');
+  const earlier = ctx.earlierProductVersions ?? [];
+  if (earlier.some((e) => e.name === version && e.templateUrl === templateUrl)) {
+    throw new Error(`product version ${version} is both an earlier and the current version`);
+  }
+  keepEarlierVersions(template, earlier);
+
   // Keep the source order and put the associations right after the product–portfolio association.
   const resources: CfnTemplate['Resources'] = {};
   for (const [logicalId, r] of Object.entries(template.Resources)) {
@@ -250,8 +300,8 @@ function renderPortfolio(options: SecnotifyOptions, ctx: RenderContext): Rendere
     region: ctx.hubRegion,
     parameters: {
       ProviderName: options.providerName,
-      ProductVersion: options.productVersion ?? ctx.productVersion ?? lookupPlaceholder('product-version'),
-      ProductTemplateUrl: ctx.productTemplateUrl ?? lookupPlaceholder('product-template-url'),
+      ProductVersion: version,
+      ProductTemplateUrl: templateUrl,
     },
     capabilities: [],
   });
@@ -269,7 +319,6 @@ function renderPermissionSet(options: SecnotifyOptions, ctx: RenderContext): Ren
       PermissionSetName: options.permissionSetName,
       ProductId: ctx.productId ?? lookupPlaceholder('product-id'),
       HubRegion: ctx.hubRegion,
-      HubAccountId: ctx.hubAccountId ?? lookupPlaceholder('hub-account-id'),
     },
     capabilities: [],
   });

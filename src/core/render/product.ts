@@ -24,8 +24,18 @@ const LAMBDA_ONLY = [
   'FormatterFunction',
   'AsffFormatterPermission',
   'OcsfFormatterPermission',
+  'DeadLetterQueue',
+  'DeadLetterAlarm',
+  'DeadLetterAlarmPermission',
 ];
-const EVENTBRIDGE_ONLY = ['NotificationTopicPolicy'];
+const LAMBDA_ONLY_OUTPUTS = ['DeadLetterQueueUrl'];
+const EVENTBRIDGE_ONLY_OUTPUTS = ['TargetDeadLetterQueueUrl'];
+const EVENTBRIDGE_ONLY = [
+  'NotificationTopicPolicy',
+  'TargetDeadLetterQueue',
+  'TargetDeadLetterQueuePolicy',
+  'TargetDeadLetterAlarm',
+];
 const RULES = ['AsffFindingRule', 'OcsfFindingRule'];
 const TARGET_ID = { lambda: 'formatter-lambda', eventbridge: 'email-topic' } as const;
 
@@ -48,6 +58,18 @@ export function productEmailPattern(): string {
     String.raw`\s*`,
     ' *',
   );
+}
+
+/** The address pattern with only the installer's domains after the `@` (exact, lowercase). */
+export function productEmailPatternForDomains(domains: string[]): string {
+  const base = productEmailPattern();
+  if (domains.length === 0) return base;
+  const anyDomain = String.raw`@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`;
+  if (!base.includes(anyDomain)) {
+    throw new Error('emailListPattern changed shape: update productEmailPatternForDomains.');
+  }
+  const escaped = domains.map((d) => d.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return base.replaceAll(anyDomain, `@(${escaped.join('|')})`);
 }
 
 /** The bundled formatter (dist/lambda/index.js) as text. */
@@ -81,6 +103,32 @@ function removeParameter(template: CfnTemplate, name: string): void {
   delete iface?.ParameterLabels?.[name];
 }
 
+/**
+ * Settles an installer-level condition: every `Fn::If` on it takes the given branch, and the condition (and
+ * the parameter only it used) disappears, so the launch form shows no choice that cannot be made.
+ */
+function settleCondition(template: CfnTemplate, name: string, value: boolean): void {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const entries = Object.entries(node);
+    if (entries.length === 1 && entries[0]![0] === 'Fn::If') {
+      const [cond, a, b] = entries[0]![1] as [string, unknown, unknown];
+      if (cond === name) return walk(value ? a : b);
+    }
+    if (entries.length === 1 && entries[0]![0] === 'Condition' && entries[0]![1] === name) {
+      throw new Error(`product.yaml uses condition ${name} where it cannot be settled`);
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, walk(v)]));
+  };
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Condition === name) throw new Error(`resource ${id} has condition ${name}`);
+    template.Resources[id] = walk(r) as typeof r;
+  }
+  if (template.Outputs) template.Outputs = walk(template.Outputs) as typeof template.Outputs;
+  delete template.Conditions?.[name];
+}
+
 export function renderProductTemplate(
   options: SecnotifyOptions,
   input: { lambdaCode?: string },
@@ -91,12 +139,25 @@ export function renderProductTemplate(
 
   const emails = template.Parameters?.EmailAddresses;
   if (!emails) throw new Error('templates/product.yaml has no EmailAddresses parameter');
-  emails.AllowedPattern = productEmailPattern();
+  emails.AllowedPattern = productEmailPatternForDomains(options.allowedEmailDomains);
+  if (options.allowedEmailDomains.length > 0) {
+    const list = options.allowedEmailDomains.map((d) => d.toLowerCase()).join(', ');
+    emails.ConstraintDescription = `must be 1 to ${MAX_EMAIL_ADDRESSES} email addresses at ${list} (lowercase domain), separated by commas.`;
+    emails.Description = `${String(emails.Description)} Only addresses at ${list} are accepted.`;
+  }
+  if (!options.allowOrgWideSubscriptions) {
+    settleCondition(template, 'AllAccounts', false);
+    removeParameter(template, 'AccountScope');
+  }
 
   for (const id of lambda ? EVENTBRIDGE_ONLY : LAMBDA_ONLY) {
     resource(template, id);
     delete template.Resources[id];
   }
+  for (const id of lambda ? EVENTBRIDGE_ONLY_OUTPUTS : LAMBDA_ONLY_OUTPUTS) delete template.Outputs?.[id];
+  const topic = resource(template, 'NotificationTopic');
+  if (lambda) delete topic.Metadata;
+  else delete props(template, 'NotificationTopic').KmsMasterKeyId;
   for (const id of RULES) {
     const p = props(template, id);
     const keep = TARGET_ID[options.formatter];

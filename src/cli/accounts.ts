@@ -1,15 +1,13 @@
 // The accounts `status` and `uninstall` look into: the hub (--profile) and, when given, the management
 // account (--management-profile or --management-role-arn), built the way `install` builds them; plus the
 // options that name the stacks (config file < flags) and the settings the deployed stacks carry.
-import { type AwsContext, type CallerIdentity, createAwsContext } from '../../aws/clients.js';
-import { deployedSettings } from '../../aws/deployed-settings.js';
-import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
-import { describeOrganization, type OrganizationInfo } from '../../aws/organization.js';
-import { UsageError } from '../../core/errors.js';
-import type { IoHost } from '../../core/io.js';
-import { resolveOptions, type SecnotifyOptions, type SourcedRaw } from '../../core/options.js';
-import { type GlobalOptions, gatherOptions } from '../context.js';
-import { gatherInstallationFacts } from '../status/facts.js';
+import { type AwsContext, type CallerIdentity, createAwsContext } from '../aws/clients.js';
+import { deployedSettings } from '../aws/deployed-settings.js';
+import { describeOrganization, type OrganizationInfo } from '../aws/organization.js';
+import { UsageError } from '../core/errors.js';
+import type { IoHost } from '../core/io.js';
+import { resolveOptions, type SecnotifyOptions, type SourcedRaw } from '../core/options.js';
+import { type GlobalOptions, gatherOptions } from './context.js';
 
 export interface Accounts {
   hub: AwsContext;
@@ -118,33 +116,4 @@ export async function deployedOptions(
     // Settings from an older or hand-edited stack that no longer validate must not stop a look or a cleanup.
     return read.options;
   }
-}
-
-/** The permission-set stack's region: the Identity Center home region (configured, looked up, or the hub's). */
-export async function permissionSetRegion(accounts: Accounts, options: SecnotifyOptions): Promise<string> {
-  if (options.idcRegion) return options.idcRegion;
-  const mgmt = accounts.management;
-  if (!mgmt) return accounts.hub.region;
-  try {
-    const found = await findIdentityCenterHomeRegion(
-      async (region) => await mgmt.inRegion(region).ssoAdmin(),
-      identityCenterCandidateRegions(accounts.hub.region, accounts.hubCaller.partition),
-    );
-    return found?.region ?? accounts.hub.region;
-  } catch {
-    return accounts.hub.region;
-  }
-}
-
-/** What is installed where, as status and uninstall both look at it. */
-export async function installationFacts(accounts: Accounts, options: SecnotifyOptions) {
-  return gatherInstallationFacts({
-    hub: accounts.hub,
-    hubAccountId: accounts.hubCaller.accountId,
-    ...(accounts.organization ? { organizationId: accounts.organization.id } : {}),
-    ...(accounts.management ? { management: accounts.management } : {}),
-    ...(accounts.managementCaller ? { managementAccountId: accounts.managementCaller.accountId } : {}),
-    stackNames: options.stackNames,
-    permissionSetRegion: await permissionSetRegion(accounts, options),
-  });
 }

@@ -1,26 +1,24 @@
-// Gathers what `secnotify doctor` judges: each lookup is its own fact, so that one refused call (access
-// denied, an emulator without the API) becomes a "could not check" instead of ending the run. Never prints.
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+// Gathers what `secnotify doctor` judges (and `install` checks before it changes anything): the credentials,
+// the organization and its setup, Security Hub, Identity Center and the installation's stacks. Each lookup is
+// its own fact (src/core/facts.ts), so one refused call becomes "could not check". Never prints.
 import {
   type AccountFacts,
   type DoctorFacts,
   type DoctorReport,
   type DoctorSettings,
+  type DoctorStack,
   evaluateDoctor,
-  type Fact,
-  type FactError,
   type OrganizationFacts,
-  type StackFact,
 } from '../core/doctor.js';
-import { SecnotifyError } from '../core/errors.js';
+import { type Fact, fact, isPresent, valueIfKnown } from '../core/facts.js';
 import type { StackNames } from '../core/options.js';
-import { awsErrorName, awsFailure, errorMessage, isStackNotFoundError } from './aws-errors.js';
 import type { AwsContext } from './clients.js';
 import {
   findIdentityCenterHomeRegion,
   findIdentityCenterInstance,
   identityCenterCandidateRegions,
 } from './identity-center.js';
+import { factError, lookUp, lookUpStack } from './installation.js';
 import {
   describeOrganization,
   isDelegatedAdmin,
@@ -39,73 +37,29 @@ export interface DoctorContexts {
   management?: ContextOrError;
 }
 
-export function factError(error: unknown): FactError {
-  // A translated AWS error keeps the service's error name on its cause (AccessDeniedException, …).
-  const causeName = awsErrorName(error instanceof Error ? error.cause : undefined);
-  const serviceName = causeName && !/^(Error|SyntaxError|TypeError)$/.test(causeName) ? causeName : undefined;
-  const name = serviceName ?? awsErrorName(error) ?? 'Error';
-  return {
-    name,
-    message: errorMessage(error),
-    ...(error instanceof SecnotifyError && error.hint ? { hint: error.hint } : {}),
-  };
-}
-
-async function fact<T>(lookup: () => Promise<T>): Promise<Fact<T>> {
-  try {
-    return { value: await lookup() };
-  } catch (error) {
-    return { error: factError(error) };
-  }
-}
-
 function isContext(c: ContextOrError | undefined): c is AwsContext {
   return c !== undefined && !('error' in c);
 }
 
 async function accountFacts(ctx: ContextOrError): Promise<Fact<AccountFacts>> {
-  if (!isContext(ctx)) return { error: factError(ctx.error) };
-  return fact(async () => {
+  if (!isContext(ctx)) return fact.unknown(factError(ctx.error));
+  return lookUp(async () => {
     const id = await ctx.callerIdentity();
     return { accountId: id.accountId, arn: id.arn, partition: id.partition, region: ctx.region };
   });
 }
 
-async function stackStatus(
-  ctx: AwsContext,
-  name: string,
-): Promise<{ status: string; reason?: string } | null> {
-  const cfn = await ctx.cloudformation();
-  try {
-    const out = await cfn.send(new DescribeStacksCommand({ StackName: name }));
-    const stack = out.Stacks?.[0];
-    if (!stack?.StackStatus) return null;
-    return {
-      status: stack.StackStatus,
-      ...(stack.StackStatusReason ? { reason: stack.StackStatusReason } : {}),
-    };
-  } catch (error) {
-    if (isStackNotFoundError(error)) return null;
-    throw awsFailure(error, 'cloudformation:DescribeStacks');
-  }
-}
-
-async function stackFact(
+async function doctorStack(
   ctx: AwsContext,
   role: keyof StackNames,
   names: StackNames,
   account: 'hub' | 'management',
-): Promise<StackFact> {
-  return {
-    role,
-    name: names[role],
-    account,
-    region: ctx.region,
-    status: await fact(() => stackStatus(ctx, names[role])),
-  };
+): Promise<DoctorStack> {
+  const stackName = names[role];
+  return { role, account, stackName, region: ctx.region, stack: await lookUpStack(ctx, stackName) };
 }
 
-/** Every fact the checks need; lookups that do not depend on each other run at the same time. */
+/** Every fact the doctor's checks need; lookups that do not depend on each other run at the same time. */
 export async function gatherDoctorFacts(
   contexts: DoctorContexts,
   settings: DoctorSettings,
@@ -115,53 +69,53 @@ export async function gatherDoctorFacts(
     contexts.management ? accountFacts(contexts.management) : Promise.resolve(undefined),
   ]);
   const facts: DoctorFacts = { hub: hubFact, ...(managementFact ? { management: managementFact } : {}) };
-  if (!('value' in hubFact) || !isContext(contexts.hub)) return facts;
+  if (!isPresent(hubFact) || !isContext(contexts.hub)) return facts;
   const hubCtx = contexts.hub;
   const hub = hubFact.value;
 
   const securityHub = hubCtx.securityHub();
   const [organization, cspm, v2, aggregation, bucket, portfolio] = await Promise.all([
-    fact<OrganizationFacts | null>(async () => {
+    lookUp<OrganizationFacts>(async () => {
       const info = await describeOrganization(await hubCtx.organizations());
       return info
         ? { id: info.id, managementAccountId: info.managementAccountId, featureSet: info.featureSet }
-        : null;
+        : undefined;
     }),
-    fact(async () => describeHub(await securityHub)),
-    fact(async () => describeHubV2(await securityHub)),
-    fact(async () => findingAggregation(await securityHub)),
-    stackFact(hubCtx, 'bucket', settings.stackNames, 'hub'),
-    stackFact(hubCtx, 'portfolio', settings.stackNames, 'hub'),
+    lookUp(async () => describeHub(await securityHub)),
+    lookUp(async () => describeHubV2(await securityHub)),
+    lookUp(async () => findingAggregation(await securityHub)),
+    doctorStack(hubCtx, 'bucket', settings.stackNames, 'hub'),
+    doctorStack(hubCtx, 'portfolio', settings.stackNames, 'hub'),
   ]);
   Object.assign(facts, { organization, securityHub: cspm, securityHubV2: v2, aggregation });
   facts.stacks = [bucket, portfolio];
 
-  const org = 'value' in organization ? organization.value : undefined;
+  const org = valueIfKnown(organization);
   const hubIsManagement = org ? org.managementAccountId === hub.accountId : false;
   // Organization-level questions go to the management account: its own credentials when given and working,
   // else the hub's when the hub is (wrongly) the management account itself.
   const management: AwsContext | undefined =
-    managementFact && 'value' in managementFact && isContext(contexts.management)
+    isPresent(managementFact) && isContext(contexts.management)
       ? contexts.management
       : hubIsManagement
         ? hubCtx
         : undefined;
   const orgAsker = management ?? hubCtx;
-  const askedBy = management ? 'management' : 'hub';
+  const askedBy = management ? ('management' as const) : ('hub' as const);
 
   const pending: Promise<unknown>[] = [];
   if (org) {
     pending.push(
-      fact(async () => ({
+      lookUp(async () => ({
         status: await serviceCatalogOrgAccessStatus(await orgAsker.serviceCatalog()),
         askedBy,
       })).then((f) => {
-        facts.serviceCatalogAccess = f as DoctorFacts['serviceCatalogAccess'];
+        facts.serviceCatalogAccess = f;
       }),
     );
     if (management && !hubIsManagement) {
       pending.push(
-        fact(async () =>
+        lookUp(async () =>
           isDelegatedAdmin(await management.organizations(), hub.accountId, SERVICE_CATALOG_PRINCIPAL),
         ).then((f) => {
           facts.hubIsDelegatedAdmin = f;
@@ -170,7 +124,7 @@ export async function gatherDoctorFacts(
     }
     if (management && settings.launchRole) {
       pending.push(
-        fact(async () => stackSetsTrustedAccess(await management.cloudformation(), 'SELF')).then((f) => {
+        lookUp(async () => stackSetsTrustedAccess(await management.cloudformation(), 'SELF')).then((f) => {
           facts.stackSetsAccess = f;
         }),
       );
@@ -183,7 +137,7 @@ export async function gatherDoctorFacts(
       ? [settings.idcRegion]
       : identityCenterCandidateRegions(hubCtx.region, hub.partition);
     pending.push(
-      fact(async () => {
+      lookUp(async () => {
         const preferOwner = org?.managementAccountId;
         const options = preferOwner ? { preferOwner } : {};
         const location = settings.idcRegion
@@ -204,12 +158,14 @@ export async function gatherDoctorFacts(
             ? {
                 instance: {
                   instanceArn: location.instance.instanceArn,
-                  identityStoreId: location.instance.identityStoreId,
+                  ...(location.instance.identityStoreId
+                    ? { identityStoreId: location.instance.identityStoreId }
+                    : {}),
                   homeRegion: location.instance.homeRegion ?? location.region,
                 },
               }
             : {}),
-        } as const;
+        };
       }).then((f) => {
         facts.identityCenter = f;
       }),
@@ -218,14 +174,14 @@ export async function gatherDoctorFacts(
   await Promise.all(pending);
 
   if (management) {
-    const managementStacks: Promise<StackFact>[] = [];
+    const managementStacks: Promise<DoctorStack>[] = [];
     if (settings.launchRole) {
       // The StackSet's own stack lives in the hub region of the management account.
-      managementStacks.push(stackFact(management, 'launchRoleStackSet', settings.stackNames, 'management'));
+      managementStacks.push(doctorStack(management, 'launchRoleStackSet', settings.stackNames, 'management'));
     }
     if (settings.principalType === 'identity-center') {
       const idcCtx = management.inRegion(idcHome ?? hubCtx.region);
-      managementStacks.push(stackFact(idcCtx, 'permissionSet', settings.stackNames, 'management'));
+      managementStacks.push(doctorStack(idcCtx, 'permissionSet', settings.stackNames, 'management'));
     }
     facts.stacks.push(...(await Promise.all(managementStacks)));
   }
