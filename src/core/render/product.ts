@@ -32,11 +32,23 @@ const LAMBDA_ONLY_OUTPUTS = ['DeadLetterQueueUrl'];
 const EVENTBRIDGE_ONLY_OUTPUTS = ['TargetDeadLetterQueueUrl'];
 const EVENTBRIDGE_ONLY = [
   'NotificationTopicPolicy',
+  'ChatTopicPolicy',
   'TargetDeadLetterQueue',
   'TargetDeadLetterQueuePolicy',
   'TargetDeadLetterAlarm',
 ];
 const RULES = ['AsffFindingRule', 'OcsfFindingRule'];
+// Digests drain a queue with the Lambda formatter: eventbridge mode has no compute to do it, so its template
+// has no Delivery choice (each finding, as before).
+const DIGEST_RESOURCES = [
+  'DigestQueue',
+  'DigestEventSourceMapping',
+  'DigestScheduleRule',
+  'DigestSchedulePermission',
+];
+const DIGEST_CONDITIONS = ['Digest', 'Digest5Minutes', 'DigestScheduled'];
+/** The chat topic's target in eventbridge mode (an Fn::If on HasChat around it in the template). */
+const CHAT_TARGET_ID = 'chat-topic';
 const TARGET_ID = { lambda: 'formatter-lambda', eventbridge: 'email-topic' } as const;
 
 export interface RenderedProduct {
@@ -70,6 +82,16 @@ export function productEmailPatternForDomains(domains: string[]): string {
   }
   const escaped = domains.map((d) => d.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return base.replaceAll(anyDomain, `@(${escaped.join('|')})`);
+}
+
+/**
+ * An address pattern that also accepts an empty value: email is optional when a chat channel is given (the
+ * template's AtLeastOneDestination rule asks for one destination at least).
+ */
+export function optionalPattern(pattern: string): string {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$'))
+    throw new Error('the email pattern must be anchored');
+  return `^(${pattern.slice(1, -1)})?$`;
 }
 
 /** The bundled formatter (dist/lambda/index.js) as text. */
@@ -139,7 +161,7 @@ export function renderProductTemplate(
 
   const emails = template.Parameters?.EmailAddresses;
   if (!emails) throw new Error('templates/product.yaml has no EmailAddresses parameter');
-  emails.AllowedPattern = productEmailPatternForDomains(options.allowedEmailDomains);
+  emails.AllowedPattern = optionalPattern(productEmailPatternForDomains(options.allowedEmailDomains));
   if (options.allowedEmailDomains.length > 0) {
     const list = options.allowedEmailDomains.map((d) => d.toLowerCase()).join(', ');
     emails.ConstraintDescription = `must be 1 to ${MAX_EMAIL_ADDRESSES} email addresses at ${list} (lowercase domain), separated by commas.`;
@@ -155,14 +177,32 @@ export function renderProductTemplate(
     delete template.Resources[id];
   }
   for (const id of lambda ? EVENTBRIDGE_ONLY_OUTPUTS : LAMBDA_ONLY_OUTPUTS) delete template.Outputs?.[id];
-  const topic = resource(template, 'NotificationTopic');
-  if (lambda) delete topic.Metadata;
-  else delete props(template, 'NotificationTopic').KmsMasterKeyId;
+  for (const id of ['NotificationTopic', 'ChatTopic']) {
+    const topic = resource(template, id);
+    if (lambda) delete topic.Metadata;
+    else delete props(template, id).KmsMasterKeyId;
+  }
+  const isChatTarget = (t: Record<string, unknown>) => {
+    const branch = (t['Fn::If'] as [string, { Id?: string }, unknown] | undefined)?.[1];
+    return branch?.Id === CHAT_TARGET_ID;
+  };
   for (const id of RULES) {
     const p = props(template, id);
     const keep = TARGET_ID[options.formatter];
-    p.Targets = (p.Targets as { Id: string }[]).filter((t) => t.Id === keep);
-    if ((p.Targets as unknown[]).length !== 1) throw new Error(`${id} has no target ${keep}`);
+    const targets = p.Targets as Record<string, unknown>[];
+    // lambda mode: the formatter publishes the chat message itself; eventbridge mode: a chat target of its own.
+    p.Targets = targets.filter((t) => t.Id === keep || (!lambda && isChatTarget(t)));
+    if (!targets.some((t) => t.Id === keep)) throw new Error(`${id} has no target ${keep}`);
+  }
+  if (!lambda) {
+    for (const id of DIGEST_RESOURCES) {
+      resource(template, id);
+      delete template.Resources[id];
+    }
+    delete template.Outputs?.DigestQueueUrl;
+    removeParameter(template, 'Delivery');
+    delete (template.Mappings as Record<string, unknown> | undefined)?.Delivery;
+    for (const c of DIGEST_CONDITIONS) delete template.Conditions?.[c];
   }
 
   if (lambda) {
@@ -184,6 +224,9 @@ export function renderProductTemplate(
       delete env.IDC_PERMISSION_SET;
     }
     if (!options.launchRole) delete props(template, 'FormatterRole').PermissionsBoundary;
+  }
+  if (!options.launchRole) {
+    delete props(template, 'ChatChannelRole').PermissionsBoundary;
   }
   if (!links) removeParameter(template, 'PermissionSet');
 
