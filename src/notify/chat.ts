@@ -12,6 +12,7 @@
 // holds only the formatter's own words, and the only links are the console link and the sign-in link the
 // formatter builds. Description and recommendation text stay in the e-mail and the console.
 import { createHash } from 'node:crypto';
+import type { CfnTemplate } from '../core/cfn-yaml.js';
 import {
   cleanLine,
   consoleUrl,
@@ -21,6 +22,7 @@ import {
   fitSubject,
 } from './format.js';
 import type { Finding } from './model.js';
+import { resolveInputPath } from './transformer.js';
 
 export interface ChatContent {
   textType: 'client-markdown';
@@ -156,4 +158,79 @@ export function chatNotificationFor(
 /** The SNS message for a chat notification (SNS delivers it to Amazon Q Developer as it is). */
 export function chatMessage(notification: ChatNotification): string {
   return JSON.stringify(notification);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// eventbridge mode: the chat target's input transformer, applied offline (preview, tests).
+
+interface ChatTransformer {
+  InputPathsMap: Record<string, string>;
+  InputTemplate: string;
+}
+
+/** The chat targets' transformers of a rendered eventbridge-mode template, by the detail-type of their rule. */
+export function chatTransformers(
+  rendered: CfnTemplate,
+): { detailType: string; transformer: ChatTransformer }[] {
+  const out: { detailType: string; transformer: ChatTransformer }[] = [];
+  for (const resource of Object.values(rendered.Resources)) {
+    if (resource.Type !== 'AWS::Events::Rule') continue;
+    for (const target of (resource.Properties?.Targets ?? []) as Record<string, unknown>[]) {
+      const branch = (target['Fn::If'] as [string, Record<string, unknown>, unknown] | undefined)?.[1];
+      if (branch?.Id !== 'chat-topic') continue;
+      const detailType = /detail-type\\*"\s*:\s*\[\\*"([^"\\]+)\\*"\]/.exec(
+        JSON.stringify(resource.Properties?.EventPattern ?? ''),
+      )?.[1];
+      if (detailType) out.push({ detailType, transformer: branch.InputTransformer as ChatTransformer });
+    }
+  }
+  return out;
+}
+
+/**
+ * A JSON input template applied the way EventBridge documents it for JSON output ("EventBridge replaces input
+ * transformers at runtime to ensure a valid JSON output", Amazon EventBridge User Guide, input transformation):
+ * a string value placed inside quotes is escaped as a JSON string; a path that leads nowhere is empty there.
+ */
+export function applyJsonTransformer(transformer: ChatTransformer, event: unknown): string {
+  const values = new Map<string, unknown>();
+  for (const [name, path] of Object.entries(transformer.InputPathsMap))
+    values.set(name, resolveInputPath(event, path));
+  const template = transformer.InputTemplate;
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i]!;
+    if (ch === '\\' && inString) {
+      out += ch + (template[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (ch === '"') inString = !inString;
+    if (ch === '<') {
+      const end = template.indexOf('>', i);
+      const name = end > i ? template.slice(i + 1, end) : '';
+      if (values.has(name)) {
+        const value = values.get(name);
+        const missing = typeof value === 'symbol' || value === undefined;
+        if (inString)
+          out += missing
+            ? ''
+            : JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value)).slice(1, -1);
+        else out += missing ? 'null' : JSON.stringify(value);
+        i = end;
+        continue;
+      }
+    }
+    out += ch;
+  }
+  return out;
+}
+
+/** The chat messages eventbridge mode sends for `event` (one per rule of its detail-type with a chat target). */
+export function eventbridgeChatMessages(event: unknown, rendered: CfnTemplate): string[] {
+  const detailType = (event as { 'detail-type'?: unknown } | null)?.['detail-type'];
+  return chatTransformers(rendered)
+    .filter((c) => c.detailType === detailType)
+    .map((c) => applyJsonTransformer(c.transformer, event));
 }

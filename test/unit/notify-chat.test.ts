@@ -4,9 +4,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { chatField, chatMessage, chatNotificationFor, threadIdFor } from '../../src/notify/chat.js';
+import { resolveOptions } from '../../src/core/options.js';
+import { renderProductTemplate } from '../../src/core/render/product.js';
+import {
+  chatField,
+  chatMessage,
+  chatNotificationFor,
+  eventbridgeChatMessages,
+  threadIdFor,
+} from '../../src/notify/chat.js';
 import { digestChat, digestEntryOf } from '../../src/notify/digest.js';
 import { consoleUrl, parseFindings } from '../../src/notify/format.js';
+import { eventbridgeEmails } from '../../src/notify/transformer.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures');
 const load = (path: string): unknown => JSON.parse(readFileSync(join(fixtures, path), 'utf8'));
@@ -115,5 +124,40 @@ describe('chat cards', () => {
     expectValid(card);
     expect(card.id).toBe('secnotify-digest-abc');
     expect(card.content.description).toMatch(/\.\.\. and \d+ more\. Security Hub shows them all\.$/);
+  });
+});
+
+describe("eventbridge mode: the chat target's input transformer", () => {
+  const rendered = renderProductTemplate(
+    resolveOptions({ values: { formatter: 'eventbridge' }, sources: {} }),
+    {},
+  ).template;
+
+  it.each(eventFiles)('%s gives the custom notification that validates against the schema', (file) => {
+    const event = load(file) as { detail: { findings: Record<string, unknown>[] } };
+    const messages = eventbridgeChatMessages(event, rendered);
+    // One chat message wherever the email target sends one (custom-action events match neither rule).
+    expect(messages).toHaveLength(eventbridgeEmails(event, rendered).length);
+    if (messages.length === 0) return;
+    expect(messages).toHaveLength(1);
+    const document = JSON.parse(messages[0]!);
+    expectValid(document);
+    const [first] = parseFindings(event).findings;
+    // The thread is the finding ID as it is (a transformer cannot hash it).
+    expect(document.metadata.threadId).toBe(first!.id);
+    expect(document.content.nextSteps[0]).toMatch(
+      /^Open Security Hub findings in [a-z0-9-]+ and search for the finding ID: https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/securityhub\//,
+    );
+  });
+
+  it("keeps the crafted finding's text inside its JSON strings (valid JSON)", () => {
+    const [message] = eventbridgeChatMessages(load('crafted/forged-layout.json'), rendered);
+    const document = JSON.parse(message!);
+    expectValid(document);
+    // Line breaks inside a value stay inside that value's code span; the card's own lines are still first.
+    expect(document.content.description).toMatch(
+      /^\*Account:\* `111122223333`\n\*Title:\* `S3 bucket is public/,
+    );
+    expect(document.content.title).toBe('CRITICAL severity Security Hub finding (NEW)');
   });
 });
