@@ -364,7 +364,8 @@ describe('the launch role changes only what the product creates', () => {
   it('uses "*" only for actions that take no resource ARN, always via CloudFormation', () => {
     const star = roleStatements('lambda').filter((s) => asList(s.Resource).includes('*'));
     expect(star.map((s) => s.Sid).sort()).toEqual([
-      'ListChatConfigurationsViaCloudFormation',
+      'CreateAndReadChatConfigurationsViaCloudFormation',
+      'CreateEventSourceMappingsOfProductFunctions',
       'ListLogGroupsViaCloudFormation',
       'ManageSubscriptionsViaCloudFormation',
       'ReadProvisioningTemplate',

@@ -91,8 +91,7 @@ function references(node: unknown, t: CfnTemplate, params: Record<string, unknow
   return out;
 }
 
-function launch(formatter: 'lambda' | 'eventbridge', given: Record<string, string>) {
-  const t = rendered[formatter];
+function launch(formatter: 'lambda' | 'eventbridge', given: Record<string, string>, t = rendered[formatter]) {
   const params = launchParameters(t, given);
   const rules = Object.fromEntries(
     Object.entries(
@@ -185,5 +184,25 @@ describe.each(['lambda', 'eventbridge'] as const)('%s mode at launch', (formatte
       launch(formatter, { ...EMAIL, TeamsTenantId: TEAMS.TeamsTenantId, TeamsTeamId: TEAMS.TeamsTeamId })
         .failedRules,
     ).toEqual(['TeamsChannelComplete']);
+  });
+});
+
+describe('hubs outside the aws partition', () => {
+  it.each(['aws-cn', 'aws-us-gov'])('%s: no chat parameters or resources, email required', (partition) => {
+    for (const formatter of ['lambda', 'eventbridge'] as const) {
+      const t = renderProductTemplate(options(formatter), {
+        lambdaCode: 'exports.handler = async () => {};',
+        partition,
+      }).template;
+      // CloudFormation refuses a template naming a resource type its Region does not offer.
+      expect(JSON.stringify(t)).not.toContain('AWS::Chatbot');
+      expect(Object.keys(t.Parameters ?? {}).filter((p) => /Slack|Teams/.test(p))).toEqual([]);
+      expect(new RegExp(t.Parameters!.EmailAddresses!.AllowedPattern as string).test('')).toBe(false);
+      expect(t.Resources.Subscription1!.Condition).toBeUndefined();
+      const { created, dangling, failedRules } = launch(formatter, EMAIL, t);
+      expect(failedRules).toEqual([]);
+      expect(dangling).toEqual([]);
+      expect(created).not.toContain('ChatTopic');
+    }
   });
 });

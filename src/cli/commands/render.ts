@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { patterns } from '../../core/patterns.js';
+import { partitionOfRegion } from '../../core/principals.js';
 import { renderInfrastructure } from '../../core/render/infrastructure.js';
 import { productEmailPattern, renderProductTemplate } from '../../core/render/product.js';
 import type { CommandContext } from '../context.js';
@@ -63,7 +64,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
   const hubRegion = hubRegionOffline(ctx, connection.region);
   const outDir = resolve(String(opts.out));
 
-  const product = renderProductTemplate(options, {});
+  const product = renderProductTemplate(options, { partition: partitionOfRegion(hubRegion) });
   const stacks = renderInfrastructure(options, { hubRegion, idcHomeRegion: options.idcRegion });
 
   mkdirSync(outDir, { recursive: true });

@@ -3,6 +3,7 @@
 // is installed; exit 1 only when a part could not be looked at.
 import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { OperationError } from '../../core/errors.js';
+import { partitionOfRegion } from '../../core/principals.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { evaluateStatus } from '../../core/status.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
@@ -18,7 +19,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     const options = await deployedOptions(accounts, read, io);
     let productTemplateHash: string | undefined;
     try {
-      productTemplateHash = renderProductTemplate(options, {}).sha256.slice(0, 16);
+      productTemplateHash = renderProductTemplate(options, {
+        partition: partitionOfRegion(accounts.hub.region),
+      }).sha256.slice(0, 16);
     } catch (error) {
       io.notify({
         level: 'warn',

@@ -31,6 +31,7 @@ import { OperationError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
 import { type SecnotifyOptions, shareTargetText } from '../../core/options.js';
 import type { PlannedStep, StepId } from '../../core/plan.js';
+import { partitionOfRegion } from '../../core/principals.js';
 import {
   PORTFOLIO_DISPLAY_NAME,
   type RenderContext,
@@ -249,7 +250,7 @@ async function templates(s: InstallState, step: PlannedStep): Promise<StepOutcom
   const cfn = await s.hub.cloudformation();
   const stack = rendered(s, 'bucket', renderContext(s));
   const result = await deploy(s, cfn, stack, 'hub');
-  const product = renderProductTemplate(s.options, {});
+  const product = renderProductTemplate(s.options, { partition: partitionOfRegion(s.hub.region) });
   s.productSha256 = product.sha256;
   if (result.outcome === 'dry-run' || result.outcome === 'declined') {
     return {
@@ -286,7 +287,7 @@ async function productTemplateFromDeployment(s: InstallState): Promise<void> {
       hint: 'Run the templates step first: secnotify install --steps templates,portfolio',
     });
   }
-  const product = renderProductTemplate(s.options, {});
+  const product = renderProductTemplate(s.options, { partition: partitionOfRegion(s.hub.region) });
   s.productSha256 = product.sha256;
   const upload = await uploadProductTemplate(await s.hub.s3(), s.bucketName, product.body, product.sha256, {
     region: s.hub.region,

@@ -47,6 +47,17 @@ const DIGEST_RESOURCES = [
   'DigestSchedulePermission',
 ];
 const DIGEST_CONDITIONS = ['Digest', 'Digest5Minutes', 'DigestScheduled'];
+// Amazon Q Developer in chat applications is offered in the aws partition only; CloudFormation refuses a
+// template naming a resource type its Region does not know, even behind a false condition, so hubs in
+// aws-cn and aws-us-gov get the product without the chat parameters and resources.
+const CHAT_RESOURCES = ['ChatTopic', 'ChatTopicPolicy', 'ChatChannelRole', 'SlackChannel', 'TeamsChannel'];
+const CHAT_PARAMETERS = [
+  'SlackWorkspaceId',
+  'SlackChannelId',
+  'TeamsTenantId',
+  'TeamsTeamId',
+  'TeamsChannelId',
+];
 /** The chat topic's target in eventbridge mode (an Fn::If on HasChat around it in the template). */
 const CHAT_TARGET_ID = 'chat-topic';
 const TARGET_ID = { lambda: 'formatter-lambda', eventbridge: 'email-topic' } as const;
@@ -153,15 +164,32 @@ function settleCondition(template: CfnTemplate, name: string, value: boolean): v
 
 export function renderProductTemplate(
   options: SecnotifyOptions,
-  input: { lambdaCode?: string },
+  input: { lambdaCode?: string /** The hub region's partition (default aws). */; partition?: string },
 ): RenderedProduct {
   const template = parseCfnYaml(readTemplate('product.yaml'));
   const lambda = options.formatter === 'lambda';
   const links = identityCenterLinks(options);
+  const chat = (input.partition ?? 'aws') === 'aws';
 
   const emails = template.Parameters?.EmailAddresses;
   if (!emails) throw new Error('templates/product.yaml has no EmailAddresses parameter');
-  emails.AllowedPattern = optionalPattern(productEmailPatternForDomains(options.allowedEmailDomains));
+  const emailPattern = productEmailPatternForDomains(options.allowedEmailDomains);
+  emails.AllowedPattern = chat ? optionalPattern(emailPattern) : emailPattern;
+  if (!chat) {
+    for (const id of CHAT_RESOURCES) delete template.Resources[id];
+    delete template.Outputs?.ChatTopicArn;
+    for (const name of CHAT_PARAMETERS) removeParameter(template, name);
+    const rules = template.Rules as Record<string, unknown> | undefined;
+    for (const name of ['AtLeastOneDestination', 'SlackChannelComplete', 'TeamsChannelComplete'])
+      delete rules?.[name];
+    settleCondition(template, 'HasChat', false);
+    for (const name of ['HasSlack', 'HasTeams']) delete template.Conditions?.[name];
+    // Email is the only destination: it is required, and the first address always subscribes.
+    delete resource(template, 'Subscription1').Condition;
+    settleCondition(template, 'HasEmail1', true);
+    emails.Description = String(emails.Description).replace(/ May be left empty when .*$/, '');
+    emails.ConstraintDescription = `must be 1 to ${MAX_EMAIL_ADDRESSES} email addresses separated by commas.`;
+  }
   if (options.allowedEmailDomains.length > 0) {
     const list = options.allowedEmailDomains.map((d) => d.toLowerCase()).join(', ');
     emails.ConstraintDescription = `must be 1 to ${MAX_EMAIL_ADDRESSES} email addresses at ${list} (lowercase domain), separated by commas.`;
