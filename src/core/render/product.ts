@@ -201,11 +201,12 @@ export function renderProductTemplate(
   }
 
   for (const id of lambda ? EVENTBRIDGE_ONLY : LAMBDA_ONLY) {
+    if (!chat && CHAT_RESOURCES.includes(id)) continue;
     resource(template, id);
     delete template.Resources[id];
   }
   for (const id of lambda ? EVENTBRIDGE_ONLY_OUTPUTS : LAMBDA_ONLY_OUTPUTS) delete template.Outputs?.[id];
-  for (const id of ['NotificationTopic', 'ChatTopic']) {
+  for (const id of chat ? ['NotificationTopic', 'ChatTopic'] : ['NotificationTopic']) {
     const topic = resource(template, id);
     if (lambda) delete topic.Metadata;
     else delete props(template, id).KmsMasterKeyId;
@@ -253,7 +254,7 @@ export function renderProductTemplate(
     }
     if (!options.launchRole) delete props(template, 'FormatterRole').PermissionsBoundary;
   }
-  if (!options.launchRole) {
+  if (!options.launchRole && chat) {
     delete props(template, 'ChatChannelRole').PermissionsBoundary;
   }
   if (!links) removeParameter(template, 'PermissionSet');
