@@ -43,6 +43,33 @@ export interface AwsErrorContext {
   action?: string;
   /** The profile the credentials came from, named in the `aws sso login` advice. */
   profile?: string;
+  /** scheme://host[:port] the request went to, named when it cannot be reached. */
+  endpoint?: string;
+}
+
+/** Node's codes for a request that got no answer: the name does not resolve, nobody listens, no route. */
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
+
+/** The network failure code of an error that never reached AWS, if it is one. */
+export function networkFailureCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
+  const code =
+    typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
+  if (code && NETWORK_CODES.has(code)) return code;
+  // The SDK's own connection/socket timeouts (NodeHttpHandler) carry the name TimeoutError.
+  if (e.name === 'TimeoutError') return 'TimeoutError';
+  return undefined;
 }
 
 export function awsErrorName(error: unknown): string | undefined {
@@ -102,6 +129,25 @@ export function translateAwsError(
   env: NodeJS.ProcessEnv = process.env,
 ): unknown {
   if (error instanceof OperationError) return error;
+  const network = networkFailureCode(error);
+  if (network) {
+    const where = context.endpoint ? `AWS at ${context.endpoint}` : 'AWS';
+    const dns = network === 'ENOTFOUND' || network === 'EAI_AGAIN';
+    return new OperationError(
+      `Cannot reach ${where}${context.action ? ` for ${context.action}` : ''} (${network}${dns ? ': the host name does not resolve' : ''}).`,
+      {
+        hint: dns
+          ? 'Check the Region name (--region, e.g. eu-west-1), --endpoint-url, and the network or proxy settings.'
+          : 'Check the network, a proxy (HTTPS_PROXY) or firewall, and --endpoint-url.',
+        cause: error,
+      },
+    );
+  }
+  // Only an answer the SDK could not read as an AWS error: an error code it did read (S3's bodiless
+  // HeadObject 404 "NotFound", for one) stays the caller's to handle.
+  if (isNotImplementedByEndpoint(error) && isUnreadableAnswer(error)) {
+    return new EndpointNotImplementedError(context.action ?? 'this call', error, context.endpoint);
+  }
   const name = awsErrorName(error);
   if (name === undefined) return error;
   const detail = errorMessage(error);
@@ -148,11 +194,15 @@ export async function withAwsErrors<T>(context: AwsErrorContext, call: () => Pro
  */
 export class EndpointNotImplementedError extends OperationError {
   readonly operation: string;
-  constructor(operation: string, cause: unknown) {
-    super(`The AWS endpoint in use does not implement ${operation}; it answered with a non-AWS error page.`, {
-      hint: 'This happens with AWS emulators; against AWS itself, check --endpoint-url / AWS_ENDPOINT_URL.',
-      cause,
-    });
+  constructor(operation: string, cause: unknown, endpoint?: string) {
+    const status = (cause as { $response?: { statusCode?: number } } | null)?.$response?.statusCode;
+    super(
+      `The endpoint${endpoint ? ` at ${endpoint}` : ' in use'} answered with a non-AWS page${status ? ` (HTTP ${status})` : ''}: it does not implement ${operation}, or it is not AWS (a proxy or captive portal?).`,
+      {
+        hint: 'Against AWS, check the network, HTTPS_PROXY and --endpoint-url / AWS_ENDPOINT_URL; AWS emulators answer this way for calls they lack.',
+        cause,
+      },
+    );
     this.operation = operation;
   }
 }
@@ -167,6 +217,18 @@ export function isNotImplementedByEndpoint(error: unknown): boolean {
     typeof e.message === 'string' &&
     /Deserialization error/.test(e.message) &&
     /<!doctype|<html/i.test(e.message)
+  );
+}
+
+/** The SDK found no AWS error code in the answer (a deserialization failure, or no usable name). */
+function isUnreadableAnswer(error: unknown): boolean {
+  const name = awsErrorName(error);
+  // The XML protocols name an error code they cannot find "Unknown" (query) or "UnknownError".
+  return (
+    name === undefined ||
+    name === 'Unknown' ||
+    name === 'UnknownError' ||
+    /Deserialization error/.test(errorMessage(error))
   );
 }
 

@@ -3,7 +3,6 @@
 import {
   CreatePortfolioShareCommand,
   DeletePortfolioShareCommand,
-  DescribePortfolioShareStatusCommand,
   type DescribePortfolioShareType,
   ListProvisioningArtifactsCommand,
   type OrganizationNode,
@@ -11,14 +10,20 @@ import {
   paginateListPortfolios,
   paginateSearchProvisionedProducts,
   type ServiceCatalogClient,
-  type ShareError,
   UpdatePortfolioShareCommand,
 } from '@aws-sdk/client-service-catalog';
 import { type AccountShareAcceptance, accountShareAcceptance } from '../core/account-shares.js';
 import { OperationError } from '../core/errors.js';
 import type { ResolvedShareTarget as ShareTarget } from '../core/options.js';
 import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
+import {
+  type ShareFailure,
+  type ShareOperationStatus,
+  type ShareWaitOptions,
+  waitForPortfolioShare,
+} from './share-wait.js';
 
+export { type ShareFailure, type ShareOperationStatus, type ShareWaitOptions, waitForPortfolioShare };
 export type PortfolioShareType = DescribePortfolioShareType;
 
 export const PORTFOLIO_SHARE_TYPES: readonly PortfolioShareType[] = [
@@ -36,12 +41,6 @@ export interface PortfolioShare {
   sharePrincipals: boolean;
 }
 
-export interface ShareFailure {
-  accounts: string[];
-  message: string;
-  error?: string;
-}
-
 export interface ShareResult {
   target: ShareTarget;
   /**
@@ -54,23 +53,10 @@ export interface ShareResult {
   errors: ShareFailure[];
 }
 
-export interface ShareWaitOptions {
-  /** Between DescribePortfolioShareStatus calls; default 3 s. */
-  pollIntervalMs?: number;
-  /** Give up waiting after this long; default 15 min (the share keeps going in AWS). */
-  timeoutMs?: number;
-  /** Called with each status seen while waiting (NOT_STARTED, IN_PROGRESS, …). */
-  onStatus?: (status: string) => void;
-  signal?: AbortSignal;
-}
-
 export interface SharePortfolioOptions extends ShareWaitOptions {
   /** The organization ID (`o-…`): the value of an organization share. Required for that target. */
   organizationId?: string;
 }
-
-const DEFAULT_POLL_MS = 3_000;
-const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 
 function describeTarget(target: ShareTarget, organizationId?: string): string {
   if (target.kind === 'organization') return `the organization ${organizationId ?? ''}`.trim();
@@ -91,84 +77,6 @@ function shareTypeOf(target: ShareTarget): PortfolioShareType {
   if (target.kind === 'organization') return 'ORGANIZATION';
   if (target.kind === 'ou') return 'ORGANIZATIONAL_UNIT';
   return 'ACCOUNT';
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function toFailures(errors: ShareError[] | undefined): ShareFailure[] {
-  return (errors ?? []).map((e) => ({
-    accounts: e.Accounts ?? [],
-    message: e.Message ?? e.Error ?? 'unknown error',
-    ...(e.Error ? { error: e.Error } : {}),
-  }));
-}
-
-export interface ShareOperationStatus {
-  status: 'COMPLETED' | 'COMPLETED_WITH_ERRORS' | 'ERROR';
-  successfulShares: string[];
-  errors: ShareFailure[];
-}
-
-/**
- * Waits for an asynchronous organization-node share operation (create, update or delete) to finish.
- * Throttling is retried by the SDK; a timeout is an OperationError naming the token.
- */
-export async function waitForPortfolioShare(
-  sc: ServiceCatalogClient,
-  token: string,
-  options: ShareWaitOptions = {},
-): Promise<ShareOperationStatus> {
-  const interval = options.pollIntervalMs ?? DEFAULT_POLL_MS;
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  for (;;) {
-    let out: Awaited<ReturnType<typeof describeStatus>>;
-    try {
-      out = await describeStatus(sc, token, options.signal);
-    } catch (error) {
-      throw awsFailure(error, 'servicecatalog:DescribePortfolioShareStatus');
-    }
-    const status = out.Status ?? 'NOT_STARTED';
-    options.onStatus?.(status);
-    if (status === 'COMPLETED' || status === 'COMPLETED_WITH_ERRORS' || status === 'ERROR') {
-      return {
-        status,
-        successfulShares: out.ShareDetails?.SuccessfulShares ?? [],
-        errors: toFailures(out.ShareDetails?.ShareErrors),
-      };
-    }
-    if (Date.now() >= deadline) {
-      throw new OperationError(
-        `The portfolio share operation ${token} is still ${status}; stopped waiting for it.`,
-        {
-          hint: `It continues in AWS: check it with \`aws servicecatalog describe-portfolio-share-status --portfolio-share-token ${token}\`, then re-run.`,
-        },
-      );
-    }
-    await sleep(interval, options.signal);
-  }
-}
-
-function describeStatus(sc: ServiceCatalogClient, token: string, signal?: AbortSignal) {
-  return sc.send(
-    new DescribePortfolioShareStatusCommand({ PortfolioShareToken: token }),
-    signal ? { abortSignal: signal } : {},
-  );
 }
 
 async function finishAsync(

@@ -11,6 +11,7 @@ import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { UsageError } from '../core/errors.js';
 import { translateAwsError } from './aws-errors.js';
+import { reportAwsRequest } from './request-log.js';
 
 /** Static credentials or a provider, as any SDK v3 client accepts them. */
 export type AwsCredentials = NonNullable<CloudFormationClientConfig['credentials']>;
@@ -78,22 +79,32 @@ export interface BaseClientConfig {
 
 type Destroyable = { destroy(): void };
 
-/** The slice of a client's middleware stack used to translate its errors. */
+/** What the middlewares below share through the SDK's per-call handler context. */
+interface CallContext {
+  commandName?: string;
+  /** scheme://host[:port] of the last attempt, for "cannot reach AWS at …". */
+  secnotifyEndpoint?: string;
+  secnotifyAttempts?: number;
+}
+
+type Middleware = (
+  next: (args: unknown) => Promise<unknown>,
+  context: CallContext,
+) => (args: unknown) => Promise<unknown>;
+
+/** The slice of a client's middleware stack used to translate its errors and log its requests. */
 interface Translatable {
   middlewareStack: {
     add(
-      middleware: (
-        next: (args: unknown) => Promise<unknown>,
-        context: { commandName?: string },
-      ) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string; priority: 'high' },
+      middleware: Middleware,
+      options: { step: 'initialize' | 'finalizeRequest'; name: string; priority: 'high' | 'low' },
     ): void;
   };
 }
 
 /**
  * Every call's failure (after the SDK's retries, since this wraps the whole stack) comes out as the
- * project's typed error when the user can act on it, naming the action and the profile.
+ * project's typed error when the user can act on it, naming the action, the profile and the endpoint.
  */
 function translateErrorsOf(client: Translatable, service: string, profile: string | undefined): void {
   client.middlewareStack.add(
@@ -102,10 +113,57 @@ function translateErrorsOf(client: Translatable, service: string, profile: strin
         return await next(args);
       } catch (error) {
         const operation = (context.commandName ?? '').replace(/Command$/, '');
-        throw translateAwsError(error, { action: `${service}:${operation}`, profile });
+        throw translateAwsError(error, {
+          action: `${service}:${operation}`,
+          profile,
+          endpoint: context.secnotifyEndpoint,
+        });
       }
     },
     { step: 'initialize', name: 'secnotifyErrorTranslation', priority: 'high' },
+  );
+}
+
+/**
+ * Per attempt (finalizeRequest, low priority: inside the retry loop and after signing): remembers the
+ * endpoint for error messages and reports service, operation, Region, status and duration to the
+ * request observer (--debug). Reads only the request's scheme, host and port, never headers or bodies.
+ */
+function observeRequestsOf(client: Translatable, service: string, region: string): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = (args as { request?: { protocol?: string; hostname?: string; port?: number } }).request;
+      const endpoint = request?.hostname
+        ? `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`
+        : '';
+      context.secnotifyEndpoint = endpoint;
+      context.secnotifyAttempts = (context.secnotifyAttempts ?? 0) + 1;
+      const started = Date.now();
+      const record = {
+        service,
+        operation: (context.commandName ?? '').replace(/Command$/, ''),
+        region,
+        endpoint,
+        attempt: context.secnotifyAttempts,
+      };
+      try {
+        const result = await next(args);
+        const status = (result as { response?: { statusCode?: number } }).response?.statusCode;
+        reportAwsRequest({ ...record, status, ms: Date.now() - started });
+        return result;
+      } catch (error) {
+        const e = error as {
+          $metadata?: { httpStatusCode?: number };
+          $response?: { statusCode?: number };
+          code?: string;
+          name?: string;
+        };
+        const status = e.$response?.statusCode ?? e.$metadata?.httpStatusCode;
+        reportAwsRequest({ ...record, status, failure: e.code ?? e.name, ms: Date.now() - started });
+        throw error;
+      }
+    },
+    { step: 'finalizeRequest', name: 'secnotifyRequestLog', priority: 'low' },
   );
 }
 
@@ -132,7 +190,22 @@ export async function resolveRegion(
       field: flag,
     });
   }
+  await assertKnownRegion(region, flag);
   return region;
+}
+
+/**
+ * A well-formed name that is no Region of any partition the SDK knows (`eu-centrl-1`) would only fail at
+ * the first request, as a DNS error; refused here instead, before any call. The SDK's partition data lists
+ * every Region with its description; a name it only matches by pattern has none.
+ */
+async function assertKnownRegion(region: string, flag: string): Promise<void> {
+  const { partition } = await import('@aws-sdk/core/client');
+  if ((partition(region) as { description?: string }).description !== undefined) return;
+  throw new UsageError(`${flag}: "${region}" is not an AWS Region this version knows (e.g. eu-central-1).`, {
+    field: flag,
+    hint: "Check the spelling: `aws account list-regions` or the console's Region menu lists them. A Region newer than this secnotify needs a newer release.",
+  });
 }
 
 async function regionFromProfile(profile: string | undefined): Promise<string | undefined> {
@@ -197,6 +270,11 @@ export async function createAwsContext(
   target: AwsTarget,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<AwsContext> {
+  if (!target.credentials && (target.profile || env.AWS_PROFILE)) {
+    const { assertProfileExists } = await import('./profiles.js');
+    if (target.profile) await assertProfileExists(target.profile, target.flags?.profile ?? '--profile');
+    else await assertProfileExists(env.AWS_PROFILE as string, 'AWS_PROFILE');
+  }
   const region = await resolveRegion(target, env);
   const endpoint = validateEndpoint(target.endpointUrl);
   const credentials = await resolveCredentials(target, region, endpoint);
@@ -226,6 +304,7 @@ function buildContext(
       if (!client) {
         client = make().then((c) => {
           translateErrorsOf(c as unknown as Translatable, name, target.profile);
+          observeRequestsOf(c as unknown as Translatable, name, region);
           created.push(c);
           return c;
         });

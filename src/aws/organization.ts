@@ -23,6 +23,7 @@ import {
 import { OperationError, UsageError } from '../core/errors.js';
 import { patterns } from '../core/patterns.js';
 import { awsFailure, errorMessage, isAwsErrorNamed } from './aws-errors.js';
+import { formatElapsed, type PollProgress, poll } from './poll.js';
 
 export const SERVICE_CATALOG_PRINCIPAL = 'servicecatalog.amazonaws.com';
 
@@ -275,17 +276,60 @@ export async function serviceCatalogOrgAccessStatus(
   }
 }
 
-/** Turns on Service Catalog's AWS Organizations access (management account only); 'already' when it was on. */
+export interface OrgAccessWaitOptions {
+  /** Between GetAWSOrganizationsAccessStatus calls; default 3 s. */
+  pollIntervalMs?: number;
+  /** Give up after this long (the change goes on in AWS); default 5 min. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called while the access is not ENABLED yet, with the status seen and the elapsed time. */
+  onProgress?: (progress: PollProgress) => void;
+}
+
+const ORG_ACCESS_POLL_MS = 3_000;
+const ORG_ACCESS_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Turns on Service Catalog's AWS Organizations access (management account only) and waits until
+ * GetAWSOrganizationsAccessStatus reads ENABLED: the status is UNDER_CHANGE while the change propagates
+ * (valid values ENABLED | UNDER_CHANGE | DISABLED, Service Catalog API reference), and registering the
+ * delegated administrator or sharing with the organization before it is ENABLED can be refused.
+ * 'already' when it was on; an access already UNDER_CHANGE is waited for without asking again.
+ */
 export async function enableServiceCatalogOrgAccess(
   sc: ServiceCatalogClient,
+  options: OrgAccessWaitOptions = {},
 ): Promise<'enabled' | 'already'> {
-  if ((await serviceCatalogOrgAccessStatus(sc)) === 'ENABLED') return 'already';
-  try {
-    await sc.send(new EnableAWSOrganizationsAccessCommand({}));
-    return 'enabled';
-  } catch (error) {
-    throw awsFailure(error, 'servicecatalog:EnableAWSOrganizationsAccess');
+  const before = await serviceCatalogOrgAccessStatus(sc);
+  if (before === 'ENABLED') return 'already';
+  if (before === 'DISABLED') {
+    try {
+      await sc.send(new EnableAWSOrganizationsAccessCommand({}));
+    } catch (error) {
+      throw awsFailure(error, 'servicecatalog:EnableAWSOrganizationsAccess');
+    }
   }
+  await poll<void>(
+    async () => {
+      const status = await serviceCatalogOrgAccessStatus(sc);
+      return status === 'ENABLED' ? { done: true, value: undefined } : { done: false, state: status };
+    },
+    {
+      description: 'Service Catalog organization access to be ENABLED',
+      intervalMs: options.pollIntervalMs ?? ORG_ACCESS_POLL_MS,
+      timeoutMs: options.timeoutMs ?? ORG_ACCESS_TIMEOUT_MS,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      timeoutError: (last) =>
+        new OperationError(
+          `Service Catalog organization access is still ${last.state ?? 'not ENABLED'} after ${formatElapsed(last.elapsedMs)}; stopped waiting for it.`,
+          {
+            hint: 'Check it with `aws servicecatalog get-aws-organizations-access-status` in the management account, then re-run the same command.',
+          },
+        ),
+    },
+  );
+  return 'enabled';
 }
 
 export type StackSetsAccessStatus = 'ENABLED' | 'DISABLED' | 'DISABLED_PERMANENTLY';

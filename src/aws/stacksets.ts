@@ -4,7 +4,6 @@
 // stack stays DELETE_IN_PROGRESS until it has. What the handler cannot do is start while another StackSet
 // operation (an auto-deployment to a new account) runs, and ListStackInstances lags the deletion a little:
 // hence waiting for the StackSet to be idle before, and for the instances to be gone after.
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CallAs,
   type CloudFormationClient,
@@ -14,6 +13,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AbortError, OperationError } from '../core/errors.js';
 import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
+import { type PollProgress, poll } from './poll.js';
 
 export interface StackInstance {
   account: string;
@@ -36,6 +36,8 @@ export interface StackSetWaitOptions {
   signal?: AbortSignal;
   /** Called after each poll with what is still there. */
   onPoll?: (remaining: number) => void;
+  /** Called after each poll that did not finish the wait, with the elapsed time. */
+  onProgress?: (progress: PollProgress) => void;
 }
 
 const DEFAULT_POLL_MS = 5_000;
@@ -175,26 +177,30 @@ async function pollUntil<T>(
   options: StackSetWaitOptions,
   stillText: (value: T) => string,
 ): Promise<T> {
-  const interval = options.pollIntervalMs ?? DEFAULT_POLL_MS;
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  for (;;) {
-    if (options.signal?.aborted) {
-      throw new AbortError(`Interrupted while waiting for ${what}; CloudFormation carries on in AWS.`, {
-        hint: 'Run the same command again: it waits where it stopped.',
-      });
-    }
-    const seen = await look();
-    options.onPoll?.(seen.remaining);
-    if (seen.done) return seen.value;
-    if (Date.now() >= deadline) {
-      throw new OperationError(`Stopped waiting for ${what}: ${stillText(seen.value)}.`, {
-        hint: 'The work continues in AWS (see CloudFormation > StackSets); run the same command again later.',
-      });
-    }
-    await sleep(interval, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => {
-      // An abort during the sleep is reported by the check at the top of the loop.
-    });
-  }
+  let last: T | undefined;
+  return poll<T>(
+    async () => {
+      const seen = await look();
+      options.onPoll?.(seen.remaining);
+      last = seen.value;
+      return seen.done ? { done: true, value: seen.value } : { done: false, state: `${seen.remaining} left` };
+    },
+    {
+      description: what,
+      intervalMs: options.pollIntervalMs ?? DEFAULT_POLL_MS,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      abortError: () =>
+        new AbortError(`Interrupted while waiting for ${what}; CloudFormation carries on in AWS.`, {
+          hint: 'Run the same command again: it waits where it stopped.',
+        }),
+      timeoutError: () =>
+        new OperationError(`Stopped waiting for ${what}: ${stillText(last as T)}.`, {
+          hint: 'The work continues in AWS (see CloudFormation > StackSets); run the same command again later.',
+        }),
+    },
+  );
 }
 
 /** Waits until no StackSet operation runs, so that deleting the StackSet is not refused as "in progress". */

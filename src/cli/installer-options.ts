@@ -1,61 +1,28 @@
-// The installer's questions as flags (also keys of --config files), shared by render and install.
+// Commander flags derived from the option registry: the installer options (also keys of --config files),
+// shared by render, doctor and install, and the connection flags.
 import { type Command, Option } from 'commander';
+import { CONNECTION_OPTIONS, type ConnectionKey, OPTIONS } from '../core/options.js';
+
+/** The commander Option of every installer option that has a flag (a boolean also gets its --no- form). */
+export function installerOptions(): Option[] {
+  const out: Option[] = [];
+  for (const def of OPTIONS) {
+    if (!def.flag) continue;
+    const option = new Option(def.valueName ? `${def.flag} ${def.valueName}` : def.flag, def.help);
+    if (def.choices) option.choices(def.choices);
+    out.push(option);
+    if (!def.valueName && def.negatedHelp) out.push(new Option(`--no-${def.flag.slice(2)}`, def.negatedHelp));
+  }
+  return out;
+}
 
 export function addInstallerOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option('--formatter <mode>', 'how emails are formatted (default: lambda)').choices([
-        'lambda',
-        'eventbridge',
-      ]),
-    )
-    .option('--timezone <zone>', 'IANA time zone for email dates, Lambda formatter only (default: UTC)')
-    .option(
-      '--provider-name <name>',
-      'portfolio provider and product owner shown in Service Catalog (default: Security)',
-    )
-    .option(
-      '--product-version <version>',
-      'product version name, or "auto" (default: auto: v1, v2, … on template change)',
-    )
-    .option(
-      '--launch-role',
-      'use the launch-role StackSet: product roles get the permissions boundary (default)',
-    )
-    .option('--no-launch-role', 'do not use the launch-role StackSet')
-    .addOption(
-      new Option('--principal-type <type>', 'who may launch the product (default: identity-center)').choices([
-        'identity-center',
-        'iam-role',
-      ]),
-    )
-    .option(
-      '--idc-subdomain <subdomain>',
-      'IAM Identity Center access-portal subdomain; turns on sign-in deep links in emails',
-    )
-    .option(
-      '--idc-region <region>',
-      'IAM Identity Center home region (default: looked up, else the current region)',
-    )
-    .option(
-      '--principals <names>',
-      'comma list of permission set or IAM role names allowed to launch (default: SubscribeToSecurityNotifications)',
-    )
-    .option(
-      '--permission-set-name <name>',
-      'name of the permission set to create (default: SubscribeToSecurityNotifications)',
-    )
-    .option(
-      '--share <targets>',
-      'org, none, or a comma list of OU IDs, OU names or paths (Workloads/Prod) and account IDs (default: org)',
-    )
-    .option(
-      '--stackset-targets <targets>',
-      'launch-role StackSet targets: root, or a comma list of OU IDs, names or paths (default: root)',
-    )
-    .option(
-      '--skip-repeated-findings',
-      'do not re-send control findings that were merely updated (default, Lambda only)',
-    )
-    .option('--no-skip-repeated-findings', 'send every update of a control finding');
+  for (const option of installerOptions()) cmd.addOption(option);
+  return cmd;
+}
+
+/** A connection flag from its definition; `help` overrides the generic text for one command. */
+export function connectionOption(key: ConnectionKey, help?: string): Option {
+  const def = CONNECTION_OPTIONS.find((d) => d.key === key)!;
+  return new Option(`${def.flag} ${def.valueName}`, help ?? def.help);
 }

@@ -1,21 +1,32 @@
 // The entry: parse, run one command, print any error once, exit with the documented code
 // (0 success, 1 failure, 2 bad usage or input, 130 interrupted).
-import { type Command, CommanderError } from 'commander';
+import { type Command, CommanderError, type OptionValues } from 'commander';
 import { DeploymentError, ExitCode, SecnotifyError } from '../core/errors.js';
-import type { IoHost } from '../core/io.js';
-import type { GlobalOptions } from './context.js';
-import { createIoHost, detectInteractive } from './io/hosts.js';
-import { colorEnabled, createPainter } from './io/paint.js';
+import { MSG } from '../core/messages.js';
+import { decideColor, type GlobalOptions } from './context.js';
+import { type ClosableIoHost, createIoHost, detectInteractive } from './io/hosts.js';
+import { checkNamedProfiles } from './io/named-profiles.js';
+import { createPainter } from './io/paint.js';
+import { formatFailureTable } from './io/stack-progress.js';
 import { buildProgram, type CommandModule } from './program.js';
 
-let io: IoHost | undefined;
+let io: ClosableIoHost | undefined;
 let debug = process.argv.includes('--debug');
-let color = colorEnabled(!process.argv.includes('--no-color'));
+// Until the flags are parsed (errors from commander itself), the raw arguments decide.
+let color = decideColor({
+  color: !process.argv.includes('--no-color'),
+  json: process.argv.includes('--json'),
+});
 
-async function runCommand(load: () => Promise<CommandModule>, cmd: Command, args: string[]): Promise<void> {
-  const globals = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+async function runCommand<F extends OptionValues>(
+  load: () => Promise<CommandModule<F>>,
+  cmd: Command,
+  args: string[],
+): Promise<void> {
+  const globals = cmd.optsWithGlobals<GlobalOptions>();
   debug = globals.debug;
-  color = colorEnabled(globals.color !== false) && !globals.json;
+  // Colour is decided here, once, and handed to the host and to every command.
+  color = decideColor(globals);
   io = createIoHost({
     json: globals.json,
     yes: globals.yes,
@@ -38,23 +49,33 @@ async function runCommand(load: () => Promise<CommandModule>, cmd: Command, args
   };
   process.on('SIGINT', onSigint);
   try {
+    await checkNamedProfiles({ ...globals });
+    if (globals.debug) {
+      // --debug: one stderr line per AWS request attempt (never credentials or bodies).
+      const log = await import('../aws/request-log.js');
+      const host = io;
+      log.observeAwsRequests((r) =>
+        host.notify({ level: 'debug', code: MSG.AWS_REQUEST.code, text: log.formatAwsRequest(r) }),
+      );
+    }
     const module = await load();
-    await module.run({ io, globals, signal: controller.signal }, cmd.opts(), args);
+    await module.run({ io, globals, color, signal: controller.signal }, cmd.opts<F>(), args);
   } finally {
+    io.close();
     process.off('SIGINT', onSigint);
   }
 }
 
+/** The one place an error is printed: its message, the failed resources (once, as a table), the hint. */
 function printError(error: unknown): ExitCode {
-  const paint = createPainter(color);
+  const paint = createPainter(io?.color ?? color);
   const write = (line: string) => process.stderr.write(`${line}\n`);
   if (error instanceof SecnotifyError) {
     write(paint.message('error', error.message));
     if (error instanceof DeploymentError && error.failedResources.length > 0) {
       write('Failed resources:');
-      for (const r of error.failedResources) {
-        write(`  ${r.stackName}  ${r.logicalId} (${r.resourceType})  ${r.status}: ${r.reason}`);
-      }
+      for (const line of formatFailureTable(error.failedResources, { color: io?.color ?? color }).split('\n'))
+        write(`  ${line}`);
     }
     if (error.hint) write(paint.dim(error.hint));
     if (debug && error.stack) write(paint.dim(error.stack));

@@ -1,14 +1,38 @@
 // Commander wiring. Command implementations are imported only when their command runs, so that
 // `secnotify --help` and `--version` load nothing but commander.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option, type OptionValues } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import type {
+  DoctorFlags,
+  InstallFlags,
+  PreviewFlags,
+  RenderFlags,
+  SendTestFindingFlags,
+  StatusFlags,
+  UninstallFlags,
+} from './command-options.js';
 import type { CommandContext, GlobalOptions } from './context.js';
-import { addInstallerOptions } from './installer-options.js';
+import { addInstallerOptions, connectionOption } from './installer-options.js';
 
-export type CommandModule = {
-  run(ctx: CommandContext, opts: Record<string, unknown>, args: string[]): Promise<void>;
+/** A command's implementation, typed by the flags it declares. */
+export type CommandModule<F extends OptionValues> = {
+  run(ctx: CommandContext, flags: F, args: string[]): Promise<void>;
 };
-export type Runner = (load: () => Promise<CommandModule>, cmd: Command, args: string[]) => Promise<void>;
+/** Runs a command: `cmd.opts<F>()` is where commander's parsed flags meet the command's flag type. */
+export type Runner = <F extends OptionValues>(
+  load: () => Promise<CommandModule<F>>,
+  cmd: Command,
+  args: string[],
+) => Promise<void>;
+
+/** `--poll-interval`: whole milliseconds, 1 to 600000. */
+export function parsePollInterval(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value.trim()) || ms < 1 || ms > 600_000) {
+    throw new InvalidArgumentError('expected whole milliseconds from 1 to 600000, e.g. 2000.');
+  }
+  return ms;
+}
 
 export function buildProgram(runCommand: Runner): Command {
   const program = new Command('secnotify')
@@ -17,24 +41,37 @@ export function buildProgram(runCommand: Runner): Command {
         'a Service Catalog product shared across your AWS Organization that workload owners launch to subscribe.',
     )
     .version(pkg.version, '-V, --version')
-    .option('--profile <name>', 'AWS profile for the hub account (default: the default credential chain)')
-    .option('--region <region>', 'AWS Region of the hub (default: AWS_REGION or the profile)')
-    .option('--endpoint-url <url>', 'AWS endpoint override, e.g. an emulator (default: AWS_ENDPOINT_URL)')
-    .option('--management-profile <name>', 'AWS profile for the organization management account')
-    .option('--config <file>', 'read options from a JSON or YAML file; flags win over it')
+    .addOption(connectionOption('profile'))
+    .addOption(connectionOption('region'))
+    .addOption(connectionOption('endpointUrl'))
+    .addOption(connectionOption('managementProfile'))
+    .option(
+      '--config <file>',
+      'read options from a JSON or YAML file (default: ./secnotify.yaml when present); flags win over it',
+    )
     .option('-y, --yes', 'answer every confirmation with its default (for CI)', false)
     .option('--json', 'print one JSON result on stdout; everything else goes to stderr', false)
     .option('--no-color', 'no colour in output (also NO_COLOR)')
     .option('--debug', 'print stack traces and AWS request details', false)
+    .addOption(
+      new Option(
+        '--poll-interval <ms>',
+        'milliseconds between polls while waiting for CloudFormation, StackSets and shares (default 2000-5000; lower for emulators)',
+      )
+        .env('SECNOTIFY_POLL_MS')
+        .argParser(parsePollInterval),
+    )
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ sortSubcommands: false })
+    // Subcommand help lists the global options too (inherited by every command added below).
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     // Inherited by every subcommand added below: commander's own errors are thrown, not process.exit(1).
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
   const action =
-    (load: () => Promise<CommandModule>) =>
+    <F extends OptionValues>(load: () => Promise<CommandModule<F>>) =>
     async (...args: unknown[]) => {
+      // commander passes the command itself last.
       const cmd = args[args.length - 1] as Command;
       await runCommand(load, cmd, cmd.args);
     };
@@ -47,15 +84,21 @@ export function buildProgram(runCommand: Runner): Command {
       )
       .requiredOption('--out <dir>', 'folder to write the templates and parameter files into')
       .option('--subscriber-emails <list>', 'addresses for the sample product.parameters.json (comma list)'),
-  ).action(action(() => import('./commands/render.js')));
+  ).action(action<RenderFlags>(() => import('./commands/render.js')));
 
   addInstallerOptions(
     program
       .command('doctor')
       .description(
         'check credentials, the organization, Service Catalog and StackSets access, Security Hub, Identity Center and existing stacks; exit 1 when a check fails',
+      )
+      .addOption(
+        connectionOption(
+          'managementRoleArn',
+          'role to assume to check the management account (instead of --management-profile)',
+        ),
       ),
-  ).action(action(() => import('./commands/doctor.js')));
+  ).action(action<DoctorFlags>(() => import('./commands/doctor.js')));
 
   program
     .command('send-test-finding')
@@ -71,7 +114,7 @@ export function buildProgram(runCommand: Runner): Command {
     )
     .option('--title <text>', 'finding title, after the "[secnotify test]" label')
     .option('--archive <id>', 'resolve and archive a test finding sent earlier, by its ID')
-    .action(action(() => import('./commands/send-test-finding.js')));
+    .action(action<SendTestFindingFlags>(() => import('./commands/send-test-finding.js')));
 
   addInstallerOptions(
     program
@@ -83,13 +126,15 @@ export function buildProgram(runCommand: Runner): Command {
         '--steps <list>',
         'only these steps, comma separated: org-setup,launch-roles,templates,portfolio,share,permission-set',
       )
-      .option(
-        '--management-role-arn <arn>',
-        'role to assume for management-account steps (instead of --management-profile)',
+      .addOption(
+        connectionOption(
+          'managementRoleArn',
+          'role to assume for management-account steps (instead of --management-profile)',
+        ),
       )
       .option('--dry-run', 'show the plan and the change sets; change nothing')
       .option('--save-config <file>', 'write the answers to a YAML file for the next run (--config)'),
-  ).action(action(() => import('./commands/install.js')));
+  ).action(action<InstallFlags>(() => import('./commands/install.js')));
 
   program
     .command('preview')
@@ -121,27 +166,31 @@ export function buildProgram(runCommand: Runner): Command {
       ).choices(['email', 'chat']),
     )
     .option('--digest', 'print the one digest the events would produce together (Lambda formatter)')
-    .action(action(() => import('./commands/preview.js')));
+    .action(action<PreviewFlags>(() => import('./commands/preview.js')));
 
   program
     .command('status')
     .description(
       'show every part of the installation: present or absent, stack status, version, last update, and what looks wrong; exit 1 only when it cannot look',
     )
-    .option(
-      '--management-role-arn <arn>',
-      'role to assume to look into the management account (instead of --management-profile)',
+    .addOption(
+      connectionOption(
+        'managementRoleArn',
+        'role to assume to look into the management account (instead of --management-profile)',
+      ),
     )
-    .action(action(() => import('./commands/status.js')));
+    .action(action<StatusFlags>(() => import('./commands/status.js')));
 
   program
     .command('uninstall')
     .description(
       'remove the solution: shares, portfolio, buckets (emptied), bucket stack, and with management credentials the permission-set and StackSet stacks',
     )
-    .option(
-      '--management-role-arn <arn>',
-      'role to assume for the management-account parts (instead of --management-profile)',
+    .addOption(
+      connectionOption(
+        'managementRoleArn',
+        'role to assume for the management-account parts (instead of --management-profile)',
+      ),
     )
     .option('--keep-shares', 'keep the portfolio shares (and so the portfolio)')
     .option('--keep-portfolio', 'keep the portfolio stack (and so the template bucket)')
@@ -153,7 +202,7 @@ export function buildProgram(runCommand: Runner): Command {
       "also undo the organization setup: the hub's Service Catalog delegated administration and organization access",
     )
     .option('--dry-run', 'list what would be removed; remove nothing')
-    .action(action(() => import('./commands/uninstall.js')));
+    .action(action<UninstallFlags>(() => import('./commands/uninstall.js')));
 
   return program;
 }

@@ -3,6 +3,7 @@
 // and after a failure a line saying what finished and that the same command resumes.
 import { AbortError, SecnotifyError, UsageError } from '../core/errors.js';
 import type { IoHost } from '../core/io.js';
+import { MSG } from '../core/messages.js';
 
 interface PlanStep<Id extends string> {
   id: Id;
@@ -46,22 +47,22 @@ export async function runSteps<Id extends string, Outcome extends string, S exte
         `Stopped before step ${step.id}; nothing is running in AWS. Run the same command again to continue.`,
       );
     }
-    io.notify({ level: 'info', code: 'SN_STEP', text: `${step.id}: ${step.title}` });
+    io.notify({ level: 'info', code: MSG.STEP.code, text: `${step.id}: ${step.title}` });
     try {
       const result = await runStep(step);
       results.push(result);
-      io.notify({ level: 'success', code: 'SN_STEP_DONE', text: `${step.id}: ${result.detail}` });
+      io.notify({ level: 'success', code: MSG.STEP_DONE.code, text: `${step.id}: ${result.detail}` });
       const stop = context.stopAfter?.(result);
       if (stop) throw stop;
     } catch (error) {
-      io.notify({ level: 'error', code: 'SN_STEP_FAILED', text: `${step.id} failed` });
+      io.notify({ level: 'error', code: MSG.STEP_FAILED.code, text: `${step.id} failed` });
       if (
         error instanceof SecnotifyError &&
         !(error instanceof UsageError) &&
         !(error instanceof AbortError)
       ) {
         const finished = results.filter((r) => r.outcome !== 'skipped').map((r) => r.id);
-        io.notify({ level: 'info', code: 'SN_RESUME', text: context.resumeText(finished) });
+        io.notify({ level: 'info', code: MSG.RESUME.code, text: context.resumeText(finished) });
       }
       throw error;
     }

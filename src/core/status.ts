@@ -3,6 +3,7 @@
 // alone; the table is drawn in src/cli/status/report.ts.
 import { describeShare, type Fact, type InstallationFacts, type StackFact, valueIfKnown } from './facts.js';
 import type { SecnotifyOptions } from './options.js';
+import { isFailed, isInProgress } from './stack-status.js';
 
 export type PartId =
   | 'org-setup'
@@ -64,8 +65,7 @@ const TITLES: Record<PartId, string> = {
 
 /** A finished operation that failed or was rolled back; in-progress states are not failures (yet). */
 export function isFailedStackStatus(status: string): boolean {
-  if (status.endsWith('_IN_PROGRESS')) return false;
-  return status.endsWith('_FAILED') || status.includes('ROLLBACK');
+  return isFailed(status);
 }
 
 const HASH_OF_URL = /products\/security-notifications-([0-9a-f]{16})\.yaml$/;
@@ -76,7 +76,7 @@ function stackProblems(stack: StackFact): string[] {
       `stack ${stack.stackName} is ${stack.status}${stack.statusReason ? `: ${stack.statusReason}` : ''}`,
     ];
   }
-  if (stack.status.endsWith('_IN_PROGRESS')) {
+  if (isInProgress(stack.status)) {
     return [`stack ${stack.stackName} is busy (${stack.status}); look again when it settles`];
   }
   return [];

@@ -140,8 +140,9 @@ export function isTestFindingId(id: string): boolean {
   return id.startsWith(TEST_FINDING_ID_PREFIX);
 }
 
-export function archiveCommand(id: string, region: string): string {
-  return `secnotify send-test-finding --archive '${id}' --region ${region}`;
+/** `command` is how hints spell the CLI (`secnotify` or `npx secnotify`, decided by the CLI). */
+export function archiveCommand(id: string, region: string, command = 'secnotify'): string {
+  return `${command} send-test-finding --archive '${id}' --region ${region}`;
 }
 
 /**
@@ -152,7 +153,7 @@ export function archiveCommand(id: string, region: string): string {
 export function buildTestFinding(
   request: TestFindingRequest,
   target: AccountTarget,
-  ids: { uuid: string; now: Date },
+  ids: { uuid: string; now: Date; command?: string },
 ): AsffFinding {
   const id = `${TEST_FINDING_ID_PREFIX}${ids.uuid}`;
   const now = ids.now.toISOString();
@@ -174,7 +175,7 @@ export function buildTestFinding(
       'notification emails reach their subscribers. It describes no real problem.',
     Remediation: {
       Recommendation: {
-        Text: `Nothing to fix. Archive this test finding with: ${archiveCommand(id, target.region)}`,
+        Text: `Nothing to fix. Archive this test finding with: ${archiveCommand(id, target.region, ids.command)}`,
       },
     },
     ProductFields: { [TEST_FINDING_PRODUCT_FIELD]: 'true' },
@@ -272,4 +273,115 @@ export function wrapAsImportedEvent(
     resources: [`${finding.ProductArn}/${finding.Id}`],
     detail: { findings: [stored] },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Which subscriptions will email the test finding. A subscription is one launch of the product (an `SC-…`
+// stack); its event rules are built from its parameters (templates/product.yaml), so the parameters decide
+// whether Security Hub's event for this finding matches. The test finding is ASFF, imported under the
+// account's default product, whose ProductName Security Hub sets to "Default".
+
+/** The product name Security Hub gives findings imported under an account's default product ARN. */
+export const TEST_FINDING_PRODUCT_NAME = 'Default';
+
+/** One subscription as its stack shows it: the stack name, account, and its launch parameters. */
+export interface SubscriptionStack {
+  stackName: string;
+  /** The account the stack (and so its rules) lives in. */
+  accountId: string;
+  parameters: Record<string, string>;
+  /** CloudFormation stack status; a failed or rolled-back launch has no rules. */
+  status?: string;
+}
+
+export interface SubscriptionVerdict {
+  stackName: string;
+  /** EmailAddresses as launched (the addresses that confirmed their SNS subscription get the email). */
+  emails: string;
+  receives: boolean;
+  /** Why, in words a subscriber understands. */
+  reason: string;
+}
+
+/** The ASFF severities each MinimumSeverity lets through (the template's Severity mapping). */
+const SEVERITY_ORDER: SeverityLabel[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
+
+/** A comma separated parameter (CommaDelimitedList or comma string) as the rule sees its items. */
+function listParameter(value: string | undefined): string[] {
+  if (!value) return [];
+  return value.split(',').filter((item) => item !== '');
+}
+
+/**
+ * Whether the rule of one subscription matches the test finding, with the first reason it does not.
+ * Mirrors the event patterns of templates/product.yaml: FindingSource (the ASFF rule exists unless the
+ * source is OCSF only), AccountScope, MinimumSeverity, TagKey/TagValues on the resource's tags, and
+ * ProductFilter/ProductList on ProductName.
+ */
+export function subscriptionVerdict(
+  stack: SubscriptionStack,
+  finding: { accountId: string; severity: SeverityLabel; resourceTags: Record<string, string> },
+): SubscriptionVerdict {
+  const p = stack.parameters;
+  const base = { stackName: stack.stackName, emails: p.EmailAddresses ?? '' };
+  const no = (reason: string): SubscriptionVerdict => ({ ...base, receives: false, reason });
+
+  if (
+    stack.status &&
+    /(FAILED|ROLLBACK_COMPLETE|DELETE_IN_PROGRESS)$/.test(stack.status) &&
+    !/^UPDATE_ROLLBACK_COMPLETE$/.test(stack.status)
+  ) {
+    return no(`its stack is ${stack.status}, so its rules may not exist; relaunch or update it`);
+  }
+  const source = p.FindingSource ?? 'Security Hub CSPM (ASFF)';
+  if (source === 'Security Hub (OCSF)') {
+    return no(
+      'follows Security Hub (OCSF) findings only; the test finding is an ASFF (Security Hub CSPM) finding',
+    );
+  }
+  if ((p.AccountScope ?? 'This account') === 'This account' && stack.accountId !== finding.accountId) {
+    return no(
+      `follows findings of account ${stack.accountId} only; the test finding is in ${finding.accountId}`,
+    );
+  }
+  const minimum = (p.MinimumSeverity ?? 'High').toUpperCase();
+  const allowed = SEVERITY_ORDER.slice(0, SEVERITY_ORDER.indexOf(minimum as SeverityLabel) + 1);
+  if (!allowed.includes(finding.severity)) {
+    return no(
+      `its minimum severity is ${p.MinimumSeverity ?? 'High'}; the test finding is ${finding.severity}`,
+    );
+  }
+  const tagKey = p.TagKey ?? '';
+  if (tagKey !== '') {
+    const values = listParameter(p.TagValues);
+    const has = Object.hasOwn(finding.resourceTags, tagKey);
+    const shown = values.length ? `${tagKey}=${values.join('|')}` : tagKey;
+    if (!has) {
+      return no(
+        `it only follows resources tagged ${shown}; send with --resource-tag ${tagKey}=${values[0] ?? '<value>'}`,
+      );
+    }
+    if (values.length > 0 && !values.includes(finding.resourceTags[tagKey] as string)) {
+      return no(
+        `it only follows resources tagged ${shown}; the test finding's ${tagKey} is "${finding.resourceTags[tagKey]}"`,
+      );
+    }
+  }
+  const filter = p.ProductFilter ?? 'Do not limit products';
+  const products = listParameter(p.ProductList);
+  if (filter === 'Only include listed products' && !products.includes(TEST_FINDING_PRODUCT_NAME)) {
+    return no(
+      `it only follows the products ${products.join(', ')}; the test finding's product is "${TEST_FINDING_PRODUCT_NAME}"`,
+    );
+  }
+  if (filter === 'Exclude listed products' && products.includes(TEST_FINDING_PRODUCT_NAME)) {
+    return no(`it excludes the product "${TEST_FINDING_PRODUCT_NAME}", the test finding's product`);
+  }
+  const because = [
+    `source ${source}`,
+    `minimum severity ${p.MinimumSeverity ?? 'High'}`,
+    ...(tagKey ? [`tag ${tagKey}`] : []),
+    ...(filter !== 'Do not limit products' ? [filter.toLowerCase()] : []),
+  ];
+  return { ...base, receives: true, reason: `matches (${because.join(', ')})` };
 }

@@ -49,7 +49,11 @@ describe('interactive install in a pseudo-terminal', () => {
       expect,
       send: ENTER,
     }));
-    const run = await runInPty(['install', '--steps', 'templates,portfolio'], steps, env(hub));
+    const run = await runInPty(
+      ['install', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      steps,
+      env(hub),
+    );
     expect(run.timeout, run.transcript).toBeNull();
     expect(run.code, run.transcript).toBe(0);
     expect(run.transcript).toContain('Install complete.');

@@ -47,18 +47,22 @@ const hubInOrganization = async (): Promise<MotoAccount> => (await motoOrganizat
 describe('interrupting install', () => {
   it('says what is still running, exits 130, and the next run completes', async () => {
     const hub = await hubInOrganization();
-    const child = spawn(process.execPath, [BIN, 'install', '--yes', '--steps', 'templates,portfolio'], {
-      env: {
-        ...process.env,
-        ...hub.env,
-        AWS_ENDPOINT_URL: proxyUrl,
-        CI: 'true',
-        NO_COLOR: '1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        SECNOTIFY_POLL_MS: '100',
+    const child = spawn(
+      process.execPath,
+      [BIN, 'install', '--yes', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      {
+        env: {
+          ...process.env,
+          ...hub.env,
+          AWS_ENDPOINT_URL: proxyUrl,
+          CI: 'true',
+          NO_COLOR: '1',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          SECNOTIFY_POLL_MS: '100',
+        },
       },
-    });
+    );
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
@@ -81,9 +85,12 @@ describe('interrupting install', () => {
     expect(stderr).toMatch(/re-?run(ning)? the same command/i);
 
     holding = false;
-    const again = await runCli(['install', '--yes', '--json', '--steps', 'templates,portfolio'], {
-      env: { ...hub.env, SECNOTIFY_POLL_MS: '100' },
-    });
+    const again = await runCli(
+      ['install', '--yes', '--json', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      {
+        env: { ...hub.env, SECNOTIFY_POLL_MS: '100' },
+      },
+    );
     expect(again.code, again.stderr).toBe(0);
     const doc = JSON.parse(again.stdout);
     expect(doc.steps.find((s: { id: string }) => s.id === 'templates').outcome).toMatch(/done|no-changes/);

@@ -57,6 +57,8 @@ describe('install --dry-run', () => {
         '--yes',
         '--steps',
         'templates,portfolio',
+        '--idc-region',
+        'eu-west-1',
         '--timezone',
         'Asia/Tokyo',
         '--save-config',
@@ -87,7 +89,17 @@ describe('install in the hub account (templates and portfolio steps)', () => {
 
   it('deploys the bucket stack, uploads the product template under its hash, and deploys the portfolio', async () => {
     const result = await runCli(
-      ['install', '--yes', '--json', '--steps', 'templates,portfolio', '--principals', 'SecOps,Developers'],
+      [
+        'install',
+        '--yes',
+        '--json',
+        '--steps',
+        'templates,portfolio',
+        '--idc-region',
+        'eu-west-1',
+        '--principals',
+        'SecOps,Developers',
+      ],
       { env: { ...hub.env, ...FAST } },
     );
     expect(result.code, result.stderr).toBe(0);
@@ -147,9 +159,12 @@ describe('install in the hub account (templates and portfolio steps)', () => {
   });
 
   it('reports "no changes" on a second run with the same options, and uploads nothing', async () => {
-    const result = await runCli(['install', '--yes', '--steps', 'templates,portfolio'], {
-      env: { ...hub.env, ...FAST },
-    });
+    const result = await runCli(
+      ['install', '--yes', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      {
+        env: { ...hub.env, ...FAST },
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Install complete: no changes.');
     expect(result.stderr).toContain(
@@ -161,7 +176,17 @@ describe('install in the hub account (templates and portfolio steps)', () => {
 
   it('publishes the next product version when an option changes the product template', async () => {
     const result = await runCli(
-      ['install', '--yes', '--json', '--steps', 'templates,portfolio', '--timezone', 'Australia/Melbourne'],
+      [
+        'install',
+        '--yes',
+        '--json',
+        '--steps',
+        'templates,portfolio',
+        '--idc-region',
+        'eu-west-1',
+        '--timezone',
+        'Australia/Melbourne',
+      ],
       {
         env: { ...hub.env, ...FAST },
       },
@@ -174,9 +199,12 @@ describe('install in the hub account (templates and portfolio steps)', () => {
     expect(portfolio.params.ProductVersion).toBe('v2');
     expect(portfolio.params.ProductTemplateUrl).toBe(doc.productTemplateUrl);
     // The deployed answers now carry the new zone: the next plain run keeps it.
-    const again = await runCli(['install', '--yes', '--json', '--steps', 'templates,portfolio'], {
-      env: { ...hub.env, ...FAST },
-    });
+    const again = await runCli(
+      ['install', '--yes', '--json', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      {
+        env: { ...hub.env, ...FAST },
+      },
+    );
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).productVersion).toBe('v2');
   });

@@ -9,6 +9,7 @@ import { resolveOptions } from '../../src/core/options.js';
 import { ARTIFACT_DESCRIPTION, planProductVersions } from '../../src/core/product-versions.js';
 import { type RenderedStack, renderInfrastructure } from '../../src/core/render/infrastructure.js';
 import { type MotoAccount, motoAccount } from '../support/aws.js';
+import { TestIoHost } from '../support/io-host.js';
 
 const STACK = 'SecurityNotifications-Service-Catalog';
 const url = (hash: string) =>
@@ -39,7 +40,7 @@ const deploy = (stack: RenderedStack) =>
   deployStack(
     cfn,
     { stackName: STACK, templateBody: stack.body, parameters: stack.parameters },
-    { onEvent: () => {}, confirm: async () => true, pollIntervalMs: 10 },
+    { io: new TestIoHost(), confirm: async () => true, pollIntervalMs: 10 },
   );
 
 describe('deployedProductVersions (moto)', () => {

@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   EventBridgeClient,
   PutEventsCommand,
@@ -21,7 +22,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultOptions } from '../../src/core/options.js';
 import { renderProductTemplate } from '../../src/core/render/product.js';
-import { type AsffFinding, wrapAsImportedEvent } from '../../src/core/test-finding.js';
+import { type AsffFinding, subscriptionVerdict, wrapAsImportedEvent } from '../../src/core/test-finding.js';
 import { emailsForEvent } from '../../src/notify/format.js';
 import { type MotoAccount, motoAccount } from '../support/aws.js';
 import { arrayForm, evaluate } from '../support/cfn-eval.js';
@@ -54,8 +55,9 @@ beforeAll(async () => {
   const stored = await new SecurityHubClient(account.clientConfig).send(new GetFindingsCommand({}));
   finding = stored.Findings?.find((f) => f.Id === result.findingId) as AsffFinding;
   expect(finding).toBeDefined();
+  // The test run's PATH has no `secnotify`, so hints spell it `npx secnotify`.
   expect(result.archiveCommand).toBe(
-    `secnotify send-test-finding --archive '${result.findingId}' --region eu-west-1`,
+    `npx secnotify send-test-finding --archive '${result.findingId}' --region eu-west-1`,
   );
 });
 
@@ -84,7 +86,7 @@ describe('secnotify send-test-finding', () => {
     expect(sent.stdout).toMatch(/Imported test finding secnotify-test\/\S+/);
     expect(sent.stdout).toContain('severity HIGH');
     expect(sent.stdout).toMatch(
-      /Archive it again with: secnotify send-test-finding --archive 'secnotify-test\/\S+' --region eu-west-1/,
+      /Archive it again with: npx secnotify send-test-finding --archive 'secnotify-test\/\S+' --region eu-west-1/,
     );
   });
 
@@ -134,44 +136,45 @@ const launch: Launch = {
   ProductList: '',
 };
 
+// The subscription rule, rendered from the product template and put into moto's EventBridge with a queue.
+const template = renderProductTemplate({ ...defaultOptions, formatter: 'eventbridge' }, {}).template;
+const rule = template.Resources.AsffFindingRule!;
+
+async function delivered(params: Launch, name: string): Promise<boolean> {
+  const events = new EventBridgeClient(account.clientConfig);
+  const sqs = new SQSClient(account.clientConfig);
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const pattern = evaluate(rule.Properties!.EventPattern, template, {
+    ...params,
+    'AWS::AccountId': account.accountId,
+  }) as string;
+  await events.send(new PutRuleCommand({ Name: name, EventPattern: pattern, State: 'ENABLED' }));
+  await events.send(
+    new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn! }] }),
+  );
+  const event = wrapAsImportedEvent(finding, { eventId: 'e-1', time: new Date() });
+  const put = await events.send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          Source: event.source as string,
+          DetailType: event['detail-type'] as string,
+          Detail: JSON.stringify(arrayForm(event.detail)),
+        },
+      ],
+    }),
+  );
+  expect(put.FailedEntryCount ?? 0).toBe(0);
+  const got = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+  );
+  return (got.Messages ?? []).length > 0;
+}
+
 describe('the test finding reaches a subscription', () => {
-  const template = renderProductTemplate({ ...defaultOptions, formatter: 'eventbridge' }, {}).template;
-  const rule = template.Resources.AsffFindingRule!;
-
-  async function delivered(params: Launch, name: string): Promise<boolean> {
-    const events = new EventBridgeClient(account.clientConfig);
-    const sqs = new SQSClient(account.clientConfig);
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    const pattern = evaluate(rule.Properties!.EventPattern, template, {
-      ...params,
-      'AWS::AccountId': account.accountId,
-    }) as string;
-    await events.send(new PutRuleCommand({ Name: name, EventPattern: pattern, State: 'ENABLED' }));
-    await events.send(
-      new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn! }] }),
-    );
-    const event = wrapAsImportedEvent(finding, { eventId: 'e-1', time: new Date() });
-    const put = await events.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            Source: event.source as string,
-            DetailType: event['detail-type'] as string,
-            Detail: JSON.stringify(arrayForm(event.detail)),
-          },
-        ],
-      }),
-    );
-    expect(put.FailedEntryCount ?? 0).toBe(0);
-    const got = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    return (got.Messages ?? []).length > 0;
-  }
-
   it('matches a High-minimum subscription filtered on the tag it carries', async () => {
     expect(await delivered(launch, 'stf-match')).toBe(true);
   });
@@ -190,5 +193,171 @@ describe('the test finding reaches a subscription', () => {
     expect(email!.message).toContain(finding.Id);
     expect(email!.message).toContain('payments');
     expect(email!.message).toContain(account.accountId);
+  });
+});
+
+// ---------- which subscriptions will email it ----------
+// Subscriptions are the product's launches: `SC-…` stacks whose template is the product's. Created here
+// directly in moto's CloudFormation with the product's parameter names and description.
+describe('send-test-finding says which subscriptions will email it', () => {
+  const description = 'Security Hub finding notifications by email (secnotify subscription)';
+  const names = [
+    'EmailAddresses',
+    'MinimumSeverity',
+    'NotifyWhenResolved',
+    'FindingSource',
+    'TagKey',
+    'TagValues',
+    'ProductFilter',
+    'ProductList',
+  ];
+  const body = (desc: string, params: string[]) =>
+    JSON.stringify({
+      Description: desc,
+      Parameters: Object.fromEntries(params.map((p) => [p, { Type: 'String', Default: '' }])),
+      Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+    });
+  const defaults: Record<string, string> = {
+    EmailAddresses: 'team@example.com',
+    MinimumSeverity: 'High',
+    NotifyWhenResolved: 'Yes',
+    FindingSource: 'Security Hub CSPM (ASFF)',
+    TagKey: '',
+    TagValues: '',
+    ProductFilter: 'Do not limit products',
+    ProductList: '',
+  };
+  // [id, parameters beyond the defaults, receives, reason]
+  const subscriptions: [string, Record<string, string>, boolean, string][] = [
+    ['aaaa', { FindingSource: 'Both' }, true, 'matches (source Both, minimum severity High)'],
+    ['bbbb', { FindingSource: 'Security Hub (OCSF)' }, false, 'follows Security Hub (OCSF) findings only'],
+    [
+      'cccc',
+      { ProductFilter: 'Only include listed products', ProductList: 'GuardDuty,Inspector' },
+      false,
+      'it only follows the products GuardDuty, Inspector; the test finding\'s product is "Default"',
+    ],
+    [
+      'dddd',
+      { ProductFilter: 'Exclude listed products', ProductList: 'Default' },
+      false,
+      'it excludes the product "Default"',
+    ],
+    ['eeee', { TagKey: 'app', TagValues: 'billing' }, false, 'it only follows resources tagged app=billing'],
+    [
+      'ffff',
+      { MinimumSeverity: 'Critical', EmailAddresses: 'sec@example.com' },
+      false,
+      'its minimum severity is Critical; the test finding is HIGH',
+    ],
+    [
+      'gggg',
+      { TagKey: 'app', TagValues: 'billing,payments' },
+      true,
+      'matches (source Security Hub CSPM (ASFF), minimum severity High, tag app)',
+    ],
+  ];
+  let here: MotoAccount;
+  let sent: { code: number | null; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    here = await motoAccount('eu-west-1');
+    await new SecurityHubClient(here.clientConfig).send(new EnableSecurityHubCommand({}));
+    const cfn = new CloudFormationClient(here.clientConfig);
+    for (const [id, params] of subscriptions) {
+      const values = { ...defaults, ...params };
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: `SC-${here.accountId}-pp-${id}`,
+          TemplateBody: body(description, names),
+          Parameters: Object.entries(values).map(([ParameterKey, ParameterValue]) => ({
+            ParameterKey,
+            ParameterValue,
+          })),
+        }),
+      );
+    }
+    // Not subscriptions: another product's launch, and a stack of ours not launched through Service Catalog.
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: `SC-${here.accountId}-pp-other`,
+        TemplateBody: body('Backup plan for team buckets', ['BucketName']),
+        Parameters: [{ ParameterKey: 'BucketName', ParameterValue: 'b' }],
+      }),
+    );
+    await cfn.send(
+      new CreateStackCommand({ StackName: 'lookalike', TemplateBody: body(description, names) }),
+    );
+    sent = await cli(['send-test-finding', '--resource-tag', 'app=payments'], here.env);
+  });
+
+  it('lists each subscription stack here with whether it will email the finding, and why', () => {
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain(
+      'Subscriptions in this account and Region: 2 of 7 will email it within a minute or two:',
+    );
+    for (const [id, params, receives, reason] of subscriptions) {
+      const emails = params.EmailAddresses ?? defaults.EmailAddresses;
+      const line = sent.stdout.split('\n').find((l) => l.includes(`SC-${here.accountId}-pp-${id} `));
+      expect(line, id).toBeDefined();
+      expect(line).toContain(
+        `${receives ? 'yes' : 'no '}  SC-${here.accountId}-pp-${id} (${emails}): ${reason}`,
+      );
+    }
+    expect(sent.stdout).not.toContain('pp-other');
+    expect(sent.stdout).not.toContain('lookalike');
+  });
+
+  it('gives the same list in --json', async () => {
+    const json = await cli(['send-test-finding', '--severity', 'critical', '--json'], here.env);
+    expect(json.code, json.stderr).toBe(0);
+    const doc = JSON.parse(json.stdout) as {
+      subscriptions: { stackName: string; receives: boolean; reason: string }[];
+    };
+    expect(doc.subscriptions.map((s) => [s.stackName.slice(-4), s.receives])).toEqual([
+      ['aaaa', true],
+      ['bbbb', false],
+      ['cccc', false],
+      ['dddd', false],
+      ['eeee', false],
+      ['ffff', true],
+      ['gggg', false],
+    ]);
+  });
+
+  it('says so when there is no subscription here', async () => {
+    const empty = await motoAccount('eu-west-1');
+    await new SecurityHubClient(empty.clientConfig).send(new EnableSecurityHubCommand({}));
+    const result = await cli(['send-test-finding'], empty.env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      'No subscription (SC- stack of the secnotify product) in this account and Region',
+    );
+  });
+
+  it("agrees with the subscription's own event rule (moto EventBridge) for each setting", async () => {
+    const template = renderProductTemplate({ ...defaultOptions, formatter: 'eventbridge' }, {}).template;
+    const parameterTypes = template.Parameters as Record<string, { Type?: string }>;
+    for (const [id, params] of subscriptions) {
+      const values = { ...defaults, ...params };
+      // The launch as CloudFormation resolves it: list parameters become arrays.
+      const launchValues = Object.fromEntries(
+        Object.entries(values).map(([k, v]) => [
+          k,
+          parameterTypes[k]?.Type === 'CommaDelimitedList' ? (v === '' ? [''] : v.split(',')) : v,
+        ]),
+      );
+      const verdict = subscriptionVerdict(
+        { stackName: id, accountId: account.accountId, parameters: values },
+        {
+          accountId: account.accountId,
+          severity: finding.Severity.Label,
+          resourceTags: finding.Resources[0]?.Tags ?? {},
+        },
+      );
+      const ruleExists = values.FindingSource !== 'Security Hub (OCSF)';
+      const matched = ruleExists && (await delivered(launchValues, `stf-verdict-${id}`));
+      expect(verdict.receives, `${id}: ${verdict.reason}`).toBe(matched);
+    }
   });
 });

@@ -5,14 +5,10 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  deleteStack,
-  deployStack,
-  describeStack,
-  type StackEvent,
-  type StackSpec,
-} from '../../src/aws/stacks.js';
+import { deleteStack, deployStack, describeStack, type StackSpec } from '../../src/aws/stacks.js';
+import { MSG } from '../../src/core/messages.js';
 import { type MotoAccount, motoAccount } from '../support/aws.js';
+import { TestIoHost } from '../support/io-host.js';
 
 const STACK = 'secnotify-e2e-stacks';
 
@@ -40,9 +36,10 @@ function template(extraTopic: boolean): string {
 describe('stack engine on moto', () => {
   let account: MotoAccount;
   let cfn: CloudFormationClient;
-  const events: StackEvent[] = [];
+  const io = new TestIoHost();
+  const events = () => io.payloads(MSG.STACK_ACTIVITY);
   const hooks = {
-    onEvent: (e: StackEvent) => events.push(e),
+    io,
     confirm: async () => true,
     pollIntervalMs: 10,
   };
@@ -78,7 +75,7 @@ describe('stack engine on moto', () => {
 
     const info = await describeStack(cfn, STACK);
     expect(info).toMatchObject({ status: 'CREATE_COMPLETE', parameters: { Env: 'test' } });
-    expect(events.some((e) => e.kind === 'operation-finished' && e.ok && e.operation === 'create')).toBe(
+    expect(events().some((e) => e.kind === 'operation-finished' && e.ok && e.operation === 'create')).toBe(
       true,
     );
   });
@@ -87,6 +84,7 @@ describe('stack engine on moto', () => {
     const result = await deployStack(cfn, spec(false), hooks);
     expect(result.outcome).toBe('no-changes');
     expect(result.changes).toEqual([]);
+    expect(io.codes.at(-1)).toBe(MSG.STACK_NO_CHANGES.code);
     expect(result.outputs.TopicArn).toContain(':findings-test');
   });
 

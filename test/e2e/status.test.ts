@@ -70,9 +70,12 @@ describe('status', () => {
     expect(duringParts.portfolio!.state).toBe('absent');
     expect(duringParts['product-versions']!.state).toBe('absent');
 
-    const full = await runCli(['install', '--yes', '--steps', 'templates,portfolio', '--share', 'none'], {
-      env,
-    });
+    const full = await runCli(
+      ['install', '--yes', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1', '--share', 'none'],
+      {
+        env,
+      },
+    );
     expect(full.code, full.stderr).toBe(0);
     const after = await status();
     const parts = byId(after);

@@ -25,7 +25,7 @@ import {
   sharePortfolio,
   unsharePortfolio,
 } from '../../src/aws/catalog.js';
-import { OperationError } from '../../src/core/errors.js';
+import { AbortError, OperationError } from '../../src/core/errors.js';
 
 const config = { region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
 const meta = { $metadata: {} };
@@ -251,8 +251,12 @@ describe('sharePortfolio', () => {
         signal: controller.signal,
       },
     );
-    setTimeout(() => controller.abort(new Error('interrupted')), 20);
-    await expect(pending).rejects.toThrow('interrupted');
+    setTimeout(() => controller.abort(), 20);
+    // An AbortError (exit 130), not the signal's raw DOMException ("Unexpected error", exit 1).
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+    await expect(pending).rejects.toThrow(
+      /Interrupted while waiting for the portfolio share operation share-slow/,
+    );
   });
 });
 

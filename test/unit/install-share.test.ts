@@ -11,21 +11,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsContext } from '../../src/aws/clients.js';
 import { type InstallState, STEP_RUNNERS } from '../../src/cli/install/steps.js';
 import { OperationError } from '../../src/core/errors.js';
-import type { IoHost, IoMessage } from '../../src/core/io.js';
+import { MSG } from '../../src/core/messages.js';
 import { resolveOptions } from '../../src/core/options.js';
+import { TestIoHost } from '../support/io-host.js';
 
 const sc = mockClient(ServiceCatalogClient);
 
-function state(share: string, messages: IoMessage[]): InstallState {
+function state(share: string, io: TestIoHost): InstallState {
   const client = new ServiceCatalogClient({ region: 'eu-west-1' });
   const hub = { region: 'eu-west-1', serviceCatalog: async () => client } as unknown as AwsContext;
-  const io = {
-    interactive: false,
-    notify: (m: IoMessage) => messages.push(m),
-    requestResponse: async () => true,
-    activity: () => ({ update() {}, succeed() {}, fail() {}, stop() {} }),
-    result() {},
-  } as unknown as IoHost;
   return {
     options: resolveOptions({ values: { share }, sources: {} }),
     hub,
@@ -62,8 +56,8 @@ describe('install share step', () => {
     sc.on(DescribePortfolioShareStatusCommand)
       .resolvesOnce({ Status: 'IN_PROGRESS' })
       .resolves({ Status: 'COMPLETED', ShareDetails: { SuccessfulShares: ['333333333333'] } });
-    const messages: IoMessage[] = [];
-    const outcome = await STEP_RUNNERS.share(state('org', messages), step);
+    const io = new TestIoHost();
+    const outcome = await STEP_RUNNERS.share(state('org', io), step);
     expect(outcome.outcome).toBe('done');
     expect(sc.commandCalls(CreatePortfolioShareCommand)[0]!.args[0].input).toEqual({
       PortfolioId: 'port-abc123',
@@ -81,11 +75,11 @@ describe('install share step', () => {
         ShareErrors: [{ Accounts: ['444444444444'], Message: 'Account is suspended', Error: 'InvalidState' }],
       },
     });
-    const messages: IoMessage[] = [];
-    const run = STEP_RUNNERS.share(state('ou-ab12-abcdefgh', messages), step);
+    const io = new TestIoHost();
+    const run = STEP_RUNNERS.share(state('ou-ab12-abcdefgh', io), step);
     await expect(run).rejects.toBeInstanceOf(OperationError);
     await expect(run).rejects.toThrow(/reported 1 error/);
-    const reported = messages.filter((m) => m.code === 'SN_SHARE_ERROR').map((m) => m.text);
+    const reported = io.ofType(MSG.SHARE_ERROR).map((m) => m.text);
     expect(reported).toEqual([
       'Share with OU ou-ab12-abcdefgh: Account is suspended (accounts 444444444444)',
     ]);

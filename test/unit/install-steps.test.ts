@@ -24,25 +24,16 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsContext, createAwsContext } from '../../src/aws/clients.js';
 import { type InstallState, STEP_RUNNERS } from '../../src/cli/install/steps.js';
 import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
-import type { IoHost, IoMessage } from '../../src/core/io.js';
+import { MSG, REQ } from '../../src/core/messages.js';
 import { resolveOptions } from '../../src/core/options.js';
 import type { PlannedStep } from '../../src/core/plan.js';
 import { motoAccount } from '../support/aws.js';
+import { TestIoHost } from '../support/io-host.js';
 
 const HUB = '222222222222';
 const MANAGEMENT = '111111111111';
 
-function recordingIo(messages: IoMessage[]): IoHost {
-  return {
-    interactive: false,
-    notify: (m: IoMessage) => messages.push(m),
-    requestResponse: async () => true,
-    activity: () => ({ update() {}, succeed() {}, fail() {}, stop() {} }),
-    result() {},
-  } as unknown as IoHost;
-}
-
-function baseState(management: AwsContext, hub: AwsContext, messages: IoMessage[]): InstallState {
+function baseState(management: AwsContext, hub: AwsContext, io: TestIoHost): InstallState {
   return {
     options: resolveOptions(),
     hub,
@@ -54,7 +45,7 @@ function baseState(management: AwsContext, hub: AwsContext, messages: IoMessage[
       partition: 'aws',
     },
     organization: { id: 'o-abcdefghij', arn: '', managementAccountId: MANAGEMENT, featureSet: 'ALL' },
-    io: recordingIo(messages),
+    io,
     signal: new AbortController().signal,
     dryRun: false,
     color: false,
@@ -100,14 +91,27 @@ describe('org-setup step (scripted clients)', () => {
   });
 
   it('enables Service Catalog organization access, registers the hub, activates StackSets trusted access', async () => {
-    sc.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'DISABLED' });
+    // DISABLED, then UNDER_CHANGE while the change propagates, then ENABLED.
+    sc.on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'DISABLED' })
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolves({ AccessStatus: 'ENABLED' });
     sc.on(EnableAWSOrganizationsAccessCommand).resolves({});
-    org.on(RegisterDelegatedAdministratorCommand).resolves({});
+    org.on(RegisterDelegatedAdministratorCommand).callsFake(async () => {
+      // The delegated administrator is registered only once the access reads ENABLED.
+      expect(sc.commandCalls(GetAWSOrganizationsAccessStatusCommand)).toHaveLength(3);
+      return {};
+    });
     cfn.on(DescribeOrganizationsAccessCommand).resolves({ Status: 'DISABLED' });
     cfn.on(ActivateOrganizationsAccessCommand).resolves({});
-    const outcome = await STEP_RUNNERS['org-setup'](baseState(management, management, []), step);
+    const io = new TestIoHost();
+    const outcome = await STEP_RUNNERS['org-setup'](baseState(management, management, io), step);
     expect(outcome.outcome).toBe('done');
     expect(sc.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(1);
+    // The wait is reported with the status seen and the elapsed time, scoped to the step.
+    expect(io.payloads(MSG.ORG_ACCESS_STATUS).map((p) => [p.step, p.state])).toEqual([
+      ['org-setup', 'UNDER_CHANGE'],
+    ]);
     expect(org.commandCalls(RegisterDelegatedAdministratorCommand)[0]!.args[0].input).toEqual({
       AccountId: HUB,
       ServicePrincipal: 'servicecatalog.amazonaws.com',
@@ -121,7 +125,10 @@ describe('org-setup step (scripted clients)', () => {
       .on(RegisterDelegatedAdministratorCommand)
       .rejects(new AccountAlreadyRegisteredException({ message: 'already registered', $metadata: {} }));
     cfn.on(DescribeOrganizationsAccessCommand).resolves({ Status: 'ENABLED' });
-    const outcome = await STEP_RUNNERS['org-setup'](baseState(management, management, []), step);
+    const outcome = await STEP_RUNNERS['org-setup'](
+      baseState(management, management, new TestIoHost()),
+      step,
+    );
     expect(outcome.outcome).toBe('no-changes');
     expect(outcome.detail).toContain(`account ${HUB} already a Service Catalog delegated administrator`);
     expect(sc.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(0);
@@ -142,9 +149,9 @@ describe('permission-set step (moto)', () => {
       endpointUrl: account.endpoint,
       region: 'eu-central-1',
     });
-    const messages: IoMessage[] = [];
+    const io = new TestIoHost().mockResponse(REQ.CONFIRM_CHANGE_SET, true);
     const state = {
-      ...baseState(management, hub, messages),
+      ...baseState(management, hub, io),
       portfolioId: 'port-abcdefghijklm',
       productId: 'prod-abcdefghijklm',
       idcHomeRegion: 'us-east-1',

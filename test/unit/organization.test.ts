@@ -36,7 +36,7 @@ import {
   serviceCatalogOrgAccessStatus,
   stackSetsTrustedAccess,
 } from '../../src/aws/organization.js';
-import { OperationError, UsageError } from '../../src/core/errors.js';
+import { AbortError, OperationError, UsageError } from '../../src/core/errors.js';
 
 const config = { region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
 const meta = { $metadata: {} };
@@ -219,12 +219,66 @@ describe('Service Catalog AWS Organizations access', () => {
   it('enables access when it is disabled, with an empty EnableAWSOrganizationsAccess input', async () => {
     const client = new ServiceCatalogClient(config);
     const mock = mockClient(client);
-    mock.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'DISABLED' });
+    mock
+      .on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'DISABLED' })
+      .resolves({ AccessStatus: 'ENABLED' });
     mock.on(EnableAWSOrganizationsAccessCommand).resolves({});
-    expect(await enableServiceCatalogOrgAccess(client)).toBe('enabled');
+    expect(await enableServiceCatalogOrgAccess(client, { pollIntervalMs: 1 })).toBe('enabled');
     const calls = mock.commandCalls(EnableAWSOrganizationsAccessCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.args[0].input).toEqual({});
+  });
+
+  it('waits while the access is UNDER_CHANGE until it reads ENABLED, reporting progress', async () => {
+    const client = new ServiceCatalogClient(config);
+    const mock = mockClient(client);
+    mock
+      .on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'DISABLED' })
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolves({ AccessStatus: 'ENABLED' });
+    mock.on(EnableAWSOrganizationsAccessCommand).resolves({});
+    const states: (string | undefined)[] = [];
+    const result = await enableServiceCatalogOrgAccess(client, {
+      pollIntervalMs: 1,
+      onProgress: (p) => states.push(p.state),
+    });
+    expect(result).toBe('enabled');
+    expect(states).toEqual(['UNDER_CHANGE', 'UNDER_CHANGE']);
+    expect(mock.commandCalls(GetAWSOrganizationsAccessStatusCommand)).toHaveLength(4);
+  });
+
+  it('waits for an access already UNDER_CHANGE without enabling it again', async () => {
+    const client = new ServiceCatalogClient(config);
+    const mock = mockClient(client);
+    mock
+      .on(GetAWSOrganizationsAccessStatusCommand)
+      .resolvesOnce({ AccessStatus: 'UNDER_CHANGE' })
+      .resolves({ AccessStatus: 'ENABLED' });
+    expect(await enableServiceCatalogOrgAccess(client, { pollIntervalMs: 1 })).toBe('enabled');
+    expect(mock.commandCalls(EnableAWSOrganizationsAccessCommand)).toHaveLength(0);
+  });
+
+  it('stops waiting at the timeout with an error that says how to check, and Ctrl-C is an AbortError', async () => {
+    const client = new ServiceCatalogClient(config);
+    const mock = mockClient(client);
+    mock.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'UNDER_CHANGE' });
+    const timedOut = await enableServiceCatalogOrgAccess(client, { pollIntervalMs: 1, timeoutMs: 10 }).catch(
+      (e: unknown) => e,
+    );
+    expect(timedOut).toBeInstanceOf(OperationError);
+    expect((timedOut as OperationError).message).toMatch(/still UNDER_CHANGE after/);
+    expect((timedOut as OperationError).hint).toContain('get-aws-organizations-access-status');
+
+    const controller = new AbortController();
+    const aborted = enableServiceCatalogOrgAccess(client, {
+      pollIntervalMs: 60_000,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(aborted).rejects.toBeInstanceOf(AbortError);
   });
 
   it('does nothing when access is already enabled', async () => {

@@ -20,7 +20,7 @@ import {
   ListStackResourcesCommand,
   type ResourceStatus,
 } from '@aws-sdk/client-cloudformation';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AWS_MAX_ATTEMPTS, createAwsContext } from '../../src/aws/clients.js';
 import {
@@ -34,6 +34,8 @@ import {
   stackOutputs,
 } from '../../src/aws/stacks.js';
 import { AbortError, DeploymentError } from '../../src/core/errors.js';
+import { MSG } from '../../src/core/messages.js';
+import { TestIoHost } from '../support/io-host.js';
 
 const NAME = 'SecurityNotifications-SC-Bucket';
 const STACK_ID = `arn:aws:cloudformation:eu-west-1:111122223333:stack/${NAME}/0b1c2d3e-aaaa-bbbb-cccc-111122223333`;
@@ -60,11 +62,18 @@ function validationError(message: string): Error {
 
 /** A scripted stack: its status, its events (newest first) and what each poll brings next. */
 class Sim {
-  cfn = new CloudFormationClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
-  mock = mockClient(this.cfn);
+  /** `endpoint` plays an emulator configured with --endpoint-url (never contacted: the client is mocked). */
+  constructor(status?: string, endpoint?: string) {
+    this.cfn = new CloudFormationClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      ...(endpoint ? { endpoint } : {}),
+    });
+    this.mock = mockClient(this.cfn);
+    this.init(status);
+  }
+  cfn: CloudFormationClient;
+  mock: AwsClientStub<CloudFormationClient>;
   status: string | undefined;
   stackId = STACK_ID;
   outputs: { OutputKey: string; OutputValue: string }[] = [];
@@ -118,7 +127,7 @@ class Sim {
     }
   }
 
-  constructor(status?: string) {
+  private init(status?: string): void {
     this.status = status;
     if (status) {
       // History from before this run, which the engine must not replay.
@@ -217,14 +226,17 @@ function change(action: string, logicalId: string, resourceType: string, replace
 }
 
 function hooks(
-  overrides: Partial<DeployHooks> = {},
-): DeployHooks & { events: StackEvent[]; confirmed: unknown[] } {
-  const events: StackEvent[] = [];
+  overrides: Partial<Omit<DeployHooks, 'io'>> = {},
+): DeployHooks & { io: TestIoHost; events: StackEvent[]; confirmed: unknown[] } {
+  const io = new TestIoHost();
   const confirmed: unknown[] = [];
   return {
-    events,
+    io,
+    /** The stack activity the engine sent to the host, in order. */
+    get events() {
+      return io.payloads(MSG.STACK_ACTIVITY);
+    },
     confirmed,
-    onEvent: (e) => events.push(e),
     confirm: async (changes) => {
       confirmed.push(changes);
       return true;
@@ -236,7 +248,8 @@ function hooks(
 
 const resourceLines = (events: StackEvent[]) =>
   events.flatMap((e) => (e.kind === 'resource' ? [`${e.logicalId} ${e.status}`] : []));
-const notices = (events: StackEvent[]) => events.flatMap((e) => (e.kind === 'notice' ? [e.code] : []));
+/** The engine's notices: every message that is not stack activity. */
+const notices = (io: TestIoHost) => io.codes.filter((code) => code !== MSG.STACK_ACTIVITY.code);
 
 describe('deployStack', () => {
   it('creates a new stack through a CREATE change set, showing changes and events oldest first', async () => {
@@ -348,7 +361,7 @@ describe('deployStack', () => {
     expect(sim.calls).toContain('DeleteChangeSet');
     expect(sim.calls).not.toContain('ExecuteChangeSet');
     expect(h.confirmed).toEqual([]);
-    expect(notices(h.events)).toEqual(['SN_STACK_NO_CHANGES']);
+    expect(notices(h.io)).toEqual(['SN_STACK_NO_CHANGES']);
   });
 
   it('an endpoint that refuses the empty change set outright ("No updates are to be performed") is also "no changes"', async () => {
@@ -357,7 +370,7 @@ describe('deployStack', () => {
     const h = hooks();
     const result = await deployStack(sim.cfn, spec, h);
     expect(result).toMatchObject({ outcome: 'no-changes', stackId: STACK_ID, status: 'UPDATE_COMPLETE' });
-    expect(notices(h.events)).toEqual(['SN_STACK_NO_CHANGES']);
+    expect(notices(h.io)).toEqual(['SN_STACK_NO_CHANGES']);
     expect(h.confirmed).toEqual([]);
   });
 
@@ -394,15 +407,15 @@ describe('deployStack', () => {
     const result = await deployStack(sim.cfn, spec, h);
 
     expect(result.outcome).toBe('created');
-    const notice = h.events.find((e) => e.kind === 'notice');
-    expect(notice).toMatchObject({ code: 'SN_STACK_RECREATE_FAILED_CREATE', level: 'warn' });
-    expect(notice && notice.kind === 'notice' && notice.text).toMatch(
-      /ROLLBACK_COMPLETE.*deleting it and creating it again/,
-    );
+    const notice = h.io.messages.find((m) => m.code === MSG.STACK_RECREATE_FAILED_CREATE.code);
+    expect(notice).toMatchObject({ level: 'warn', data: { stackName: NAME } });
+    expect(notice?.text).toMatch(/ROLLBACK_COMPLETE.*deleting it and creating it again/);
     const deleteAt = sim.calls.indexOf(`DeleteStack:${STACK_ID}`);
     expect(deleteAt).toBeGreaterThan(-1);
     expect(sim.calls.indexOf('CreateChangeSet:CREATE-after-delete')).toBeGreaterThan(deleteAt);
-    expect(h.events.indexOf(notice!)).toBeLessThan(h.events.findIndex((e) => e.kind === 'operation-started'));
+    expect(h.io.messages.indexOf(notice!)).toBeLessThan(
+      h.io.messages.findIndex((m) => (m.data as StackEvent | undefined)?.kind === 'operation-started'),
+    );
   });
 
   it('counts a REVIEW_IN_PROGRESS stack as absent: CREATE change set, nothing deleted first', async () => {
@@ -427,7 +440,7 @@ describe('deployStack', () => {
     const result = await deployStack(sim.cfn, spec, h);
 
     expect(result.outcome).toBe('updated');
-    expect(notices(h.events)[0]).toBe('SN_STACK_WAIT_IN_PROGRESS');
+    expect(notices(h.io)[0]).toBe('SN_STACK_WAIT_IN_PROGRESS');
     const firstChangeSet = sim.calls.indexOf('CreateChangeSet:UPDATE');
     expect(sim.calls.slice(0, firstChangeSet).filter((c) => c === 'DescribeStacks')).toHaveLength(3);
     const seen = h.events.flatMap((e) => (e.kind === 'stack-status' ? [e.status] : []));
@@ -516,11 +529,9 @@ describe('deployStack', () => {
       events: [['Topic', 'AWS::SNS::Topic', 'UPDATE_IN_PROGRESS']],
     }));
     const controller = new AbortController();
-    const h = hooks({
-      signal: controller.signal,
-      onEvent: (e) => {
-        if (e.kind === 'resource') controller.abort();
-      },
+    const h = hooks({ signal: controller.signal });
+    h.io.onMessage((m) => {
+      if ((m.data as StackEvent | undefined)?.kind === 'resource') controller.abort();
     });
 
     const error = await deployStack(sim.cfn, spec, h).catch((e: unknown) => e);
@@ -591,8 +602,14 @@ describe('describeStack and stackOutputs', () => {
     expect(await describeStack(sim.cfn, NAME)).toBeUndefined();
   });
 
-  it('derives outputs from the template when CloudFormation reports none (the moto quirk)', async () => {
+  it('reports the outputs as CloudFormation lists them; no template evaluation without an endpoint URL', async () => {
     const sim = new Sim('CREATE_COMPLETE');
+    expect(await stackOutputs(sim.cfn, NAME)).toEqual({});
+    expect(sim.mock.commandCalls(GetTemplateCommand)).toHaveLength(0);
+  });
+
+  it('with an endpoint URL (emulator support) derives outputs from the template when none are reported', async () => {
+    const sim = new Sim('CREATE_COMPLETE', 'http://127.0.0.1:5999');
     sim.mock.on(GetTemplateCommand).resolves({
       TemplateBody: [
         'Resources:',

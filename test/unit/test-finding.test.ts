@@ -15,6 +15,8 @@ import {
   buildTestFinding,
   parseResourceTags,
   parseSeverity,
+  type SubscriptionStack,
+  subscriptionVerdict,
   testFindingTitle,
   wrapAsImportedEvent,
 } from '../../src/core/test-finding.js';
@@ -215,5 +217,122 @@ describe('--archive', () => {
     const [email] = emailsForEvent(event, { timeZone: 'UTC', skipRepeated: true });
     expect(email?.subject).toMatch(/RESOLVED/i);
     expect(email?.subject).toContain('[secnotify test]');
+  });
+});
+
+describe('which subscriptions will email the test finding', () => {
+  const stack = (
+    parameters: Record<string, string>,
+    extra: Partial<SubscriptionStack> = {},
+  ): SubscriptionStack => ({
+    stackName: 'SC-123456789012-pp-abc',
+    accountId: '123456789012',
+    parameters: { EmailAddresses: 'team@example.com', ...parameters },
+    ...extra,
+  });
+  const high = { accountId: '123456789012', severity: 'HIGH' as const, resourceTags: { app: 'payments' } };
+  // [what, parameters, finding, receives, reason]
+  const rows: [string, Record<string, string>, typeof high, boolean, RegExp][] = [
+    [
+      'the product defaults (ASFF, High)',
+      {},
+      high,
+      true,
+      /^matches \(source Security Hub CSPM \(ASFF\), minimum severity High\)$/,
+    ],
+    ['ASFF and OCSF', { FindingSource: 'Both' }, high, true, /matches/],
+    [
+      'OCSF only',
+      { FindingSource: 'Security Hub (OCSF)' },
+      high,
+      false,
+      /OCSF\) findings only; the test finding is an ASFF/,
+    ],
+    [
+      'minimum Critical, finding HIGH',
+      { MinimumSeverity: 'Critical' },
+      high,
+      false,
+      /minimum severity is Critical; the test finding is HIGH/,
+    ],
+    [
+      'minimum Low, finding LOW',
+      { MinimumSeverity: 'Low' },
+      { ...high, severity: 'LOW' as never },
+      true,
+      /matches/,
+    ],
+    [
+      'INFORMATIONAL never matches',
+      { MinimumSeverity: 'Low' },
+      { ...high, severity: 'INFORMATIONAL' as never },
+      false,
+      /minimum severity is Low/,
+    ],
+    ['tag key present', { TagKey: 'app' }, high, true, /tag app/],
+    ['tag key absent', { TagKey: 'team' }, high, false, /tagged team; send with --resource-tag team=<value>/],
+    ['tag value listed', { TagKey: 'app', TagValues: 'billing,payments' }, high, true, /matches/],
+    [
+      'tag value not listed',
+      { TagKey: 'app', TagValues: 'billing' },
+      high,
+      false,
+      /tagged app=billing; the test finding's app is "payments"/,
+    ],
+    ['tag values are exact (case)', { TagKey: 'app', TagValues: 'Payments' }, high, false, /app=Payments/],
+    [
+      'products: Default included',
+      { ProductFilter: 'Only include listed products', ProductList: 'Default,GuardDuty' },
+      high,
+      true,
+      /only include listed products/,
+    ],
+    [
+      'products: Default not included',
+      { ProductFilter: 'Only include listed products', ProductList: 'GuardDuty' },
+      high,
+      false,
+      /only follows the products GuardDuty; the test finding's product is "Default"/,
+    ],
+    [
+      'products: Default excluded',
+      { ProductFilter: 'Exclude listed products', ProductList: 'Inspector,Default' },
+      high,
+      false,
+      /excludes the product "Default"/,
+    ],
+    [
+      'products: others excluded',
+      { ProductFilter: 'Exclude listed products', ProductList: 'Inspector' },
+      high,
+      true,
+      /exclude listed products/,
+    ],
+    ['account scope: this account', { AccountScope: 'This account' }, high, true, /matches/],
+    [
+      'account scope: another account',
+      { AccountScope: 'This account' },
+      { ...high, accountId: '210987654321' },
+      false,
+      /follows findings of account 123456789012 only/,
+    ],
+    [
+      'account scope: all accounts',
+      { AccountScope: 'All accounts' },
+      { ...high, accountId: '210987654321' },
+      true,
+      /matches/,
+    ],
+  ];
+  it.each(rows)('%s', (_what, parameters, finding, receives, reason) => {
+    const verdict = subscriptionVerdict(stack(parameters), finding);
+    expect(verdict.receives).toBe(receives);
+    expect(verdict.reason).toMatch(reason);
+    expect(verdict.emails).toBe('team@example.com');
+  });
+  it('a failed launch has no rules to match', () => {
+    const verdict = subscriptionVerdict(stack({}, { status: 'ROLLBACK_COMPLETE' }), high);
+    expect(verdict).toMatchObject({ receives: false, reason: expect.stringContaining('ROLLBACK_COMPLETE') });
+    expect(subscriptionVerdict(stack({}, { status: 'UPDATE_ROLLBACK_COMPLETE' }), high).receives).toBe(true);
   });
 });

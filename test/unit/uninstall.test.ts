@@ -32,7 +32,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { REMOVAL_RUNNERS, type StepAccount, type UninstallState } from '../../src/cli/uninstall/steps.js';
 import { DeploymentError, OperationError } from '../../src/core/errors.js';
-import type { IoHost, IoMessage } from '../../src/core/io.js';
+import { MSG } from '../../src/core/messages.js';
 import { formatRemovalPlan, planRemoval, type RemovalStep } from '../../src/core/removal.js';
 import {
   denied,
@@ -44,19 +44,12 @@ import {
   present,
   REGION,
 } from '../support/facts.js';
+import { TestIoHost } from '../support/io-host.js';
 
 const config = { region: REGION, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
 
-function recorder(): IoHost & { messages: IoMessage[] } {
-  const messages: IoMessage[] = [];
-  return {
-    messages,
-    interactive: false,
-    notify: (m) => messages.push(m),
-    requestResponse: async (r) => r.defaultResponse,
-    activity: () => ({ update() {}, succeed() {}, fail() {}, stop() {} }),
-    result: () => {},
-  };
+function recorder(): TestIoHost {
+  return new TestIoHost();
 }
 
 const installed = installationFacts;
@@ -361,7 +354,7 @@ describe('uninstall steps', () => {
       .flatMap((c) => c.args[0].input.Delete!.Objects!.map((o) => o.Key));
     expect(deletedKeys).toContain('product-template-bucket/2025-01-01-00-05-00-LATE');
     expect(buckets.contents.get(LOG_BUCKET)).toEqual([]);
-    expect(s.io.messages.map((m) => m.code)).toContain('SN_BUCKET_NOT_EMPTY_RETRY');
+    expect(s.io.codes).toContain(MSG.BUCKET_NOT_EMPTY_RETRY.code);
   });
 
   it('stops retrying after the bound and says exactly what is left', async () => {

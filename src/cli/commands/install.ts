@@ -1,21 +1,21 @@
 // `secnotify install`: flags + config + deployed values + answers → validated options → a plan of steps,
 // each in the account and region it needs → change sets shown and confirmed → progress → one result.
 import { writeFileSync } from 'node:fs';
-import { type AwsContext, createAwsContext } from '../../aws/clients.js';
-import { deployedSettings } from '../../aws/deployed-settings.js';
+import { identifyAccounts, openAccounts } from '../../aws/accounts.js';
+import type { AwsContext, CallerIdentity } from '../../aws/clients.js';
 import { diagnose } from '../../aws/diagnose.js';
 import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
-import { describeOrganization } from '../../aws/organization.js';
-import { configToYaml } from '../../core/config.js';
+import { configToYaml, DEFAULT_CONFIG_FILE } from '../../core/config.js';
 import { doctorSettings } from '../../core/doctor.js';
 import { AbortError, OperationError, UsageError } from '../../core/errors.js';
-import { resolveOptions, type SourcedRaw, shareTargetText } from '../../core/options.js';
-import { type PlannedStep, parseSteps, planInstall } from '../../core/plan.js';
-import { type CommandContext, gatherOptions, pollIntervalFromEnv } from '../context.js';
+import { MSG } from '../../core/messages.js';
+import { nonEmptyPath, resolveOptions, type SecnotifyOptions, shareTargetText } from '../../core/options.js';
+import { type PlannedStep, parseSteps, planInstall, STEP_IDS, type StepId } from '../../core/plan.js';
+import type { InstallFlags } from '../command-options.js';
+import { type CommandContext, deployedLayer, deployedStackOf, gatherOptions } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
 import { resolveOuNames } from '../install/resolve-ous.js';
 import { type InstallState, STEP_RUNNERS } from '../install/steps.js';
-import { colorEnabled } from '../io/paint.js';
 import { runSteps } from '../run-steps.js';
 
 function planText(steps: PlannedStep[], hubAccount: string, managementAccount?: string): string {
@@ -31,23 +31,13 @@ function planText(steps: PlannedStep[], hubAccount: string, managementAccount?: 
   ].join('\n');
 }
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
+export async function run(ctx: CommandContext, flags: InstallFlags): Promise<void> {
   const { io, globals } = ctx;
-  const dryRun = Boolean(opts.dryRun);
-  const selected = typeof opts.steps === 'string' ? parseSteps(opts.steps) : undefined;
+  const dryRun = Boolean(flags.dryRun);
+  const selected = flags.steps !== undefined ? parseSteps(flags.steps) : undefined;
   // Everything the user typed is validated before any AWS client exists.
-  const first = gatherOptions(globals, opts);
-  const managementRoleArn =
-    (opts.managementRoleArn as string | undefined) ?? first.connection.managementRoleArn;
-  if (
-    managementRoleArn !== undefined &&
-    !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(managementRoleArn)
-  ) {
-    throw new UsageError(
-      `--management-role-arn: "${managementRoleArn}" is not valid; expected an IAM role ARN such as arn:aws:iam::111122223333:role/OrganizationAccountAccessRole.`,
-      { field: '--management-role-arn' },
-    );
-  }
+  const first = gatherOptions(ctx, flags);
+  const saveConfig = nonEmptyPath('--save-config', flags.saveConfig);
   if (!io.interactive && !globals.yes && !dryRun) {
     const given = new Set([
       ...Object.keys(first.layers.flags.values),
@@ -61,24 +51,13 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
   }
 
   const conn = first.connection;
-  const hub = await createAwsContext({
-    profile: conn.profile,
-    region: conn.region,
-    endpointUrl: conn.endpointUrl,
-  });
-  const management: AwsContext | undefined =
-    conn.managementProfile || managementRoleArn
-      ? await createAwsContext({
-          profile: conn.managementProfile ?? conn.profile,
-          roleArn: managementRoleArn,
-          region: hub.region,
-          endpointUrl: conn.endpointUrl,
-          flags: { profile: '--management-profile' },
-        })
-      : undefined;
+  const accounts = await openAccounts(conn);
+  const { hub } = accounts;
   try {
-    const hubCaller = await hub.callerIdentity();
-    const organization = await describeOrganization(await hub.organizations());
+    const { hubCaller, organization, management, managementCaller } = await identifyAccounts(accounts, {
+      organization: 'required',
+      hubAsManagement: false,
+    });
     if (organization && organization.managementAccountId === hubCaller.accountId) {
       throw new UsageError(
         `The hub credentials (account ${hubCaller.accountId}) are the organization's management account. The product must live in another account (a security tooling or shared services account): Service Catalog shares from a delegated administrator, and the management account should run as little as possible.`,
@@ -88,31 +67,18 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         },
       );
     }
-    const managementCaller = management ? await management.callerIdentity() : undefined;
 
-    const deployed = await deployedSettings(await hub.cloudformation(), [
-      first.options.stackNames.portfolio,
-      first.options.stackNames.bucket,
-    ]);
-    const deployedLayer: SourcedRaw[] = deployed
-      ? [
-          {
-            values: deployed.values,
-            sources: Object.fromEntries(
-              Object.keys(deployed.values).map((k) => [k, { kind: 'deployed', stack: deployed.stackName }]),
-            ),
-          },
-        ]
-      : [];
-    if (deployed) {
+    const deployed = await deployedLayer(hub, first.options.stackNames, io, { tolerant: false });
+    const deployedStack = deployedStackOf(deployed);
+    if (deployedStack) {
       io.notify({
         level: 'info',
-        code: 'SN_DEPLOYED_DEFAULTS',
-        text: `Using the settings deployed in ${deployed.stackName} as defaults.`,
+        code: MSG.DEPLOYED_DEFAULTS.code,
+        text: `Using the settings deployed in ${deployedStack} as defaults.`,
       });
     }
     const layers = [
-      ...deployedLayer,
+      ...(deployed ? [deployed] : []),
       ...(first.layers.config ? [first.layers.config] : []),
       first.layers.flags,
     ];
@@ -125,7 +91,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     for (const check of report.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'warn')) {
       io.notify({
         level: check.verdict === 'fail' ? 'error' : 'warn',
-        code: 'SN_DOCTOR_CHECK',
+        code: MSG.DOCTOR_CHECK.code,
         text: `${check.title}: ${check.reason}${check.remedy ? `\n  Remedy: ${check.remedy}` : ''}`,
       });
     }
@@ -143,22 +109,14 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     ) {
       io.notify({
         level: 'warn',
-        code: 'SN_PERMISSION_SET_NOT_A_PRINCIPAL',
+        code: MSG.PERMISSION_SET_NOT_A_PRINCIPAL.code,
         text: `The permission set ${options.permissionSetName} that install creates is not among --principals (${options.principals.join(', ')}): its users will not see the product. Add it to --principals unless that is intended.`,
       });
     }
 
     options = await resolveOuNames(options, management);
 
-    let idcHomeRegion = options.idcRegion;
-    if (options.principalType === 'identity-center' && !idcHomeRegion && management) {
-      const found = await findIdentityCenterHomeRegion(
-        async (region) => await management.inRegion(region).ssoAdmin(),
-        identityCenterCandidateRegions(hub.region, hubCaller.partition),
-      );
-      idcHomeRegion = found?.region;
-    }
-    idcHomeRegion ??= hub.region;
+    const idcHomeRegion = await identityCenterHomeRegion(options, selected, hub, hubCaller, management);
 
     const steps = planInstall({
       options,
@@ -169,15 +127,15 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     });
     io.notify({
       level: 'info',
-      code: 'SN_PLAN',
+      code: MSG.PLAN.code,
       text: planText(steps, hubCaller.accountId, managementCaller?.accountId),
     });
-    if (typeof opts.saveConfig === 'string') {
+    if (saveConfig !== undefined) {
       writeFileSync(
-        opts.saveConfig,
+        saveConfig,
         configToYaml(options, { ...(conn.region ? {} : { region: hub.region }), ...conn }),
       );
-      io.notify({ level: 'info', code: 'SN_CONFIG_SAVED', text: `Saved the answers to ${opts.saveConfig}.` });
+      io.notify({ level: 'info', code: MSG.CONFIG_SAVED.code, text: `Saved the answers to ${saveConfig}.` });
     }
 
     const state: InstallState = {
@@ -191,8 +149,8 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       io,
       signal: ctx.signal,
       dryRun,
-      color: colorEnabled(globals.color !== false) && !globals.json,
-      pollIntervalMs: pollIntervalFromEnv(),
+      color: ctx.color,
+      pollIntervalMs: globals.pollInterval,
       shares: [],
       stacks: [],
     };
@@ -200,7 +158,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       io,
       signal: ctx.signal,
       resumeText: (done) =>
-        `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}. Fix the cause and run the same command again: finished steps report no changes.`,
+        `Completed before the failure: ${done.length ? done.join(', ') : 'nothing'}. Fix the cause and run the same command again: finished steps report no changes.${rerunHint(first.configFile, Object.keys(answers.values).length > 0 && saveConfig === undefined)}`,
       stopAfter: (result) =>
         result.outcome === 'declined'
           ? new AbortError(`Declined the changes to step ${result.id}; later steps did not run.`)
@@ -239,7 +197,44 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       summary.join('\n'),
     );
   } finally {
-    hub.destroy();
-    management?.destroy();
+    accounts.close();
   }
+}
+
+/** Where the next run finds this run's answers: the config file read, or a hint to keep typed answers. */
+function rerunHint(configFile: string | undefined, typedAnswers: boolean): string {
+  if (configFile) return ` It reads ${configFile} again.`;
+  if (typedAnswers)
+    return ` To keep the answers typed above, add --save-config ${DEFAULT_CONFIG_FILE}: the next run reads ./${DEFAULT_CONFIG_FILE} by default.`;
+  return '';
+}
+
+/**
+ * The Identity Center home Region: --idc-region, else looked up with the management credentials. The
+ * principals' role paths depend on it (issue 10, point 10), so there is no fallback to the hub's Region.
+ */
+async function identityCenterHomeRegion(
+  options: SecnotifyOptions,
+  selected: StepId[] | undefined,
+  hub: AwsContext,
+  hubCaller: CallerIdentity,
+  management: AwsContext | undefined,
+): Promise<string> {
+  if (options.idcRegion) return options.idcRegion;
+  // Only the portfolio (principal role paths) and the permission set (its Region) depend on it.
+  const needed = (selected ?? STEP_IDS).some((id) => id === 'portfolio' || id === 'permission-set');
+  if (options.principalType !== 'identity-center' || !needed) return hub.region;
+  const found = management
+    ? await findIdentityCenterHomeRegion(
+        async (region) => await management.inRegion(region).ssoAdmin(),
+        identityCenterCandidateRegions(hub.region, hubCaller.partition),
+      )
+    : undefined;
+  if (found) return found.region;
+  throw new UsageError(
+    management
+      ? 'No IAM Identity Center instance was found in the Regions looked at, so the home Region the permission sets live in is unknown. Pass --idc-region with the Identity Center home Region.'
+      : 'The IAM Identity Center home Region decides the role paths the portfolio matches, and looking it up needs the management credentials. Pass --idc-region with the Identity Center home Region, or --management-profile / --management-role-arn.',
+    { field: '--idc-region' },
+  );
 }

@@ -3,16 +3,23 @@
 // applies the input transformer of the rendered product template. `--all` previews every *.json in a folder.
 // `--channel chat`: the chat messages (Amazon Q Developer custom notifications) instead; `--digest`: the one
 // digest the events would produce together (Lambda formatter).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { DEFAULT_PERMISSION_SET, resolveOptions, type SecnotifyOptions } from '../../core/options.js';
+import { assertNesting, EVENT_MAX_BYTES, isTooDeep, readInput, tooDeep } from '../../core/input-file.js';
+import {
+  DEFAULT_PERMISSION_SET,
+  nonEmptyPath,
+  resolveOptions,
+  type SecnotifyOptions,
+} from '../../core/options.js';
 import { patterns } from '../../core/patterns.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { type ChatNotification, chatNotificationFor, eventbridgeChatMessages } from '../../notify/chat.js';
 import { type DigestEntry, digestChat, digestEmail, digestEntryOf } from '../../notify/digest.js';
 import { deliveriesFor, type Email, type EmailSettings, planEmails } from '../../notify/format.js';
 import { eventbridgeEmails } from '../../notify/transformer.js';
+import type { PreviewFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
 
 interface Preview {
@@ -22,18 +29,21 @@ interface Preview {
   skipped: { findingId: string; reason: string }[];
 }
 
-function readJson(path: string): unknown {
-  let text: string;
+/** A regular file or stdin, size-limited and UTF-8 (input-file.ts), then JSON of a sane depth. */
+async function readJson(path: string): Promise<unknown> {
+  const text = await readInput(path, { field: '--event', maxBytes: EVENT_MAX_BYTES });
+  const name = path === '-' ? 'standard input' : path;
+  let data: unknown;
   try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+    data = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--event: cannot read ${path} (${(error as Error).message}).`, { field: '--event' });
+    if (isTooDeep(error)) throw tooDeep('--event', name);
+    throw new UsageError(`--event: ${name} is not JSON (${(error as Error).message.slice(0, 200)}).`, {
+      field: '--event',
+    });
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--event: ${path} is not JSON (${(error as Error).message}).`, { field: '--event' });
-  }
+  assertNesting(data, '--event', name);
+  return data;
 }
 
 function inputFiles(event: string, all: boolean): string[] {
@@ -151,48 +161,31 @@ function chatText(document: unknown, label: string): string {
 }
 
 /** The findings of the inputs that would be sent, as the digest queue would hold them. */
-function digestEntries(files: string[], settings: EmailSettings): DigestEntry[] {
-  return files.flatMap((file) => {
+async function digestEntries(files: string[], settings: EmailSettings): Promise<DigestEntry[]> {
+  const entries: DigestEntry[] = [];
+  for (const file of files) {
+    const input = await readJson(file);
     try {
-      return planEmails(readJson(file), settings)
-        .filter((p) => p.email)
-        .map((p) => digestEntryOf(p.finding));
+      for (const p of planEmails(input, settings)) if (p.email) entries.push(digestEntryOf(p.finding));
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(`--event: ${file}: ${(error as Error).message}`, { field: '--event' });
     }
-  });
+  }
+  return entries;
 }
-// --- end of chat channels and digests ---
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const options = resolveOptions({
-    values: {
-      formatter: opts.formatter,
-      timezone: opts.timezone,
-      idcSubdomain: opts.idcSubdomain,
-      skipRepeatedFindings: opts.skipRepeatedFindings,
-    },
-    sources: {},
-  });
-  const permissionSet = typeof opts.permissionSet === 'string' ? opts.permissionSet : DEFAULT_PERMISSION_SET;
-  if (!patterns.permissionSetName.regex.test(permissionSet)) {
-    throw new UsageError(
-      `--permission-set: "${permissionSet}" is not valid; expected ${patterns.permissionSetName.form}.`,
-      { field: '--permission-set' },
-    );
-  }
-  if (opts.permissionSet !== undefined && !options.idcSubdomain) {
-    throw new UsageError('--permission-set: the sign-in link needs --idc-subdomain as well.', {
-      field: '--permission-set',
-    });
-  }
-  const all = Boolean(opts.all);
-  const files = inputFiles(String(opts.event), all);
-  // --- chat channels and digests ---
-  const channel = channelOf(opts.channel);
-  const settings = settingsOf(options, permissionSet);
-  if (opts.digest) {
+/** `--channel chat` and `--digest`; false when neither was asked for. */
+async function previewChatOrDigest(
+  ctx: CommandContext,
+  flags: PreviewFlags,
+  options: SecnotifyOptions,
+  settings: EmailSettings,
+  files: string[],
+  all: boolean,
+): Promise<boolean> {
+  const channel = channelOf(flags.channel);
+  if (flags.digest) {
     if (options.formatter === 'eventbridge') {
       throw new UsageError(
         '--digest: digests need the Lambda formatter; leave out --formatter eventbridge.',
@@ -201,49 +194,81 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         },
       );
     }
-    const entries = digestEntries(files, settings);
+    const entries = await digestEntries(files, settings);
     if (entries.length === 0) {
       ctx.io.result(
         [],
         '--- no digest: none of these findings would be sent, so nothing is sent for the period ---',
       );
-      return;
+      return true;
     }
+    const period = { period: 'the previewed events' };
     if (channel === 'chat') {
-      const card = digestChat(entries, settings, { period: 'the previewed events' });
+      const card = digestChat(entries, settings, period);
       ctx.io.result([card], chatText(card, 'digest chat message'));
-      return;
+      return true;
     }
-    const email = digestEmail(entries, settings, { period: 'the previewed events' });
+    const email = digestEmail(entries, settings, period);
     ctx.io.result(
       [{ subject: email.subject, message: email.message }],
       `--- digest email (${entries.length} queued findings) ---\nSubject: ${email.subject}\n\n${email.message}`,
     );
-    return;
+    return true;
   }
-  if (channel === 'chat') {
-    const documents = files.map((file) => ({
-      file,
-      documents: chatDocuments(readJson(file), file, options, settings),
-    }));
-    const total = documents.reduce((n, d) => n + d.documents.length, 0);
-    let index = 0;
-    const text = documents.flatMap(({ file, documents: list }) =>
-      list.length === 0
-        ? [`--- no chat message${all ? ` for ${file}` : ''} ---`]
-        : list.map((d) => chatText(d, `chat message ${++index} of ${total}${all ? ` (${file})` : ''}`)),
-    );
-    ctx.io.result(
-      documents.flatMap(({ documents: list }) => list),
-      text.join('\n\n'),
-    );
-    return;
+  if (channel !== 'chat') return false;
+  const documents: { file: string; list: unknown[] }[] = [];
+  for (const file of files) {
+    documents.push({ file, list: chatDocuments(await readJson(file), file, options, settings) });
   }
-  // --- end of chat channels and digests ---
-  const previews = files.map((file) => ({
-    ...previewOne(readJson(file), file, options, permissionSet),
-    ...(all ? { file } : {}),
-  }));
+  const total = documents.reduce((n, d) => n + d.list.length, 0);
+  let index = 0;
+  const text = documents.flatMap(({ file, list }) =>
+    list.length === 0
+      ? [`--- no chat message${all ? ` for ${file}` : ''} ---`]
+      : list.map((d) => chatText(d, `chat message ${++index} of ${total}${all ? ` (${file})` : ''}`)),
+  );
+  ctx.io.result(
+    documents.flatMap(({ list }) => list),
+    text.join('\n\n'),
+  );
+  return true;
+}
+// --- end of chat channels and digests ---
+
+export async function run(ctx: CommandContext, flags: PreviewFlags): Promise<void> {
+  const options = resolveOptions({
+    values: {
+      formatter: flags.formatter,
+      timezone: flags.timezone,
+      idcSubdomain: flags.idcSubdomain,
+      // Only --no-skip-repeated-findings says something: commander's default (true) is no request, and
+      // passing it would make every `--formatter eventbridge` preview a conflict.
+      skipRepeatedFindings: flags.skipRepeatedFindings === false ? false : undefined,
+    },
+    sources: {},
+  });
+  const permissionSet = flags.permissionSet ?? DEFAULT_PERMISSION_SET;
+  if (!patterns.permissionSetName.regex.test(permissionSet)) {
+    throw new UsageError(
+      `--permission-set: "${permissionSet}" is not valid; expected ${patterns.permissionSetName.form}.`,
+      { field: '--permission-set' },
+    );
+  }
+  if (flags.permissionSet !== undefined && !options.idcSubdomain) {
+    throw new UsageError('--permission-set: the sign-in link needs --idc-subdomain as well.', {
+      field: '--permission-set',
+    });
+  }
+  const all = Boolean(flags.all);
+  const files = inputFiles(nonEmptyPath('--event', flags.event)!, all);
+  if (await previewChatOrDigest(ctx, flags, options, settingsOf(options, permissionSet), files, all)) return;
+  const previews: Preview[] = [];
+  for (const file of files) {
+    previews.push({
+      ...previewOne(await readJson(file), file, options, permissionSet),
+      ...(all ? { file } : {}),
+    });
+  }
   const json = previews.flatMap((p) =>
     p.emails.map((e) => ({ ...(p.file ? { file: p.file } : {}), subject: e.subject, message: e.message })),
   );

@@ -13,22 +13,55 @@ import {
   isTestFindingId,
   parseResourceTags,
   parseSeverity,
+  type SubscriptionVerdict,
+  subscriptionVerdict,
   TEST_FINDING_GENERATOR_ID,
   TEST_FINDING_ID_PREFIX,
   type TestFindingRequest,
   testFindingTitle,
 } from '../../core/test-finding.js';
+import type { SendTestFindingFlags } from '../command-options.js';
 import { type CommandContext, gatherOptions } from '../context.js';
+import { cliCommand } from '../io/command-name.js';
 
-interface Flags {
-  severity?: string;
-  resourceTag?: string[];
-  title?: string;
-  archive?: string;
+/** The subscriptions here and whether each will email the finding; undefined when they cannot be listed. */
+async function verdicts(
+  aws: import('../../aws/clients.js').AwsContext,
+  finding: Parameters<typeof subscriptionVerdict>[1],
+): Promise<{ verdicts?: SubscriptionVerdict[]; why?: string }> {
+  const { listSubscriptionStacks } = await import('../../aws/subscriptions.js');
+  try {
+    const stacks = await listSubscriptionStacks(await aws.cloudformation(), finding.accountId);
+    return { verdicts: stacks.map((stack) => subscriptionVerdict(stack, finding)) };
+  } catch (error) {
+    // Listing is a courtesy: the finding is imported either way.
+    return { why: (error as Error).message.split('\n')[0] };
+  }
+}
+
+function verdictLines(list: SubscriptionVerdict[] | undefined, why: string | undefined): string[] {
+  if (list === undefined) {
+    return [
+      `Could not list the subscriptions here (${why}); subscribers in this account and Region whose filters match get an email within a minute or two.`,
+    ];
+  }
+  if (list.length === 0) {
+    return [
+      'No subscription (SC- stack of the secnotify product) in this account and Region: nobody here gets an email.',
+    ];
+  }
+  const receiving = list.filter((v) => v.receives).length;
+  return [
+    `Subscriptions in this account and Region: ${receiving} of ${list.length} will email it within a minute or two:`,
+    ...list.map(
+      (v) =>
+        `  ${v.receives ? 'yes' : 'no '}  ${v.stackName}${v.emails ? ` (${v.emails})` : ''}: ${v.reason}`,
+    ),
+  ];
 }
 
 /** Every flag is checked before any AWS call (exit 2 on a bad one). */
-function validate(flags: Flags): { archive: string } | { request: TestFindingRequest } {
+function validate(flags: SendTestFindingFlags): { archive: string } | { request: TestFindingRequest } {
   const tags = flags.resourceTag ?? [];
   if (flags.archive !== undefined) {
     const given = [
@@ -59,17 +92,18 @@ function validate(flags: Flags): { archive: string } | { request: TestFindingReq
   return { request };
 }
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const job = validate(opts as Flags);
-  const { createAwsContext } = await import('../../aws/clients.js');
+export async function run(ctx: CommandContext, flags: SendTestFindingFlags): Promise<void> {
+  const job = validate(flags);
+  const { openAccounts } = await import('../../aws/accounts.js');
   const securityHub = await import('../../aws/security-hub.js');
-  // Where to act: flags, else the --config file's profile, region and endpoint.
-  const { connection } = gatherOptions(ctx.globals, {});
-  const aws = await createAwsContext({
-    ...(connection.profile ? { profile: connection.profile } : {}),
-    ...(connection.region ? { region: connection.region } : {}),
-    ...(connection.endpointUrl ? { endpointUrl: connection.endpointUrl } : {}),
+  // Where to act: flags, else the config file's profile, region and endpoint. Only the hub account is used.
+  const { connection } = gatherOptions(ctx, {});
+  const accounts = await openAccounts({
+    ...connection,
+    managementProfile: undefined,
+    managementRoleArn: undefined,
   });
+  const aws = accounts.hub;
   try {
     const identity = await aws.callerIdentity();
     const target: AccountTarget = {
@@ -115,10 +149,16 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       return;
     }
 
-    const finding = buildTestFinding(job.request, target, { uuid: randomUUID(), now: new Date() });
+    const command = cliCommand();
+    const finding = buildTestFinding(job.request, target, { uuid: randomUUID(), now: new Date(), command });
     await securityHub.importFindings(client, [finding]);
     const tags = Object.entries(job.request.resourceTags).map(([k, v]) => `${k}=${v}`);
-    const archive = archiveCommand(finding.Id, target.region);
+    const archive = archiveCommand(finding.Id, target.region, command);
+    const seen = await verdicts(aws, {
+      accountId: target.accountId,
+      severity: finding.Severity.Label,
+      resourceTags: job.request.resourceTags,
+    });
     ctx.io.result(
       {
         findingId: finding.Id,
@@ -129,16 +169,17 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
         title: finding.Title,
         resourceTags: job.request.resourceTags,
         archiveCommand: archive,
+        subscriptions: seen.verdicts ?? null,
       },
       [
         `Imported test finding ${finding.Id}`,
         `  into Security Hub in account ${target.accountId}, ${target.region}`,
         `  severity ${finding.Severity.Label}, title "${finding.Title}"${tags.length ? `, resource tags ${tags.join(', ')}` : ''}.`,
-        'Subscribers in this account and region whose minimum severity and tag filter match get an email within a minute or two.',
+        ...verdictLines(seen.verdicts, seen.why),
         `Archive it again with: ${archive}`,
       ].join('\n'),
     );
   } finally {
-    aws.destroy();
+    accounts.close();
   }
 }

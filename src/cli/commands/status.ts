@@ -3,17 +3,19 @@
 // is installed; exit 1 only when a part could not be looked at.
 import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { OperationError } from '../../core/errors.js';
+import { MSG } from '../../core/messages.js';
 import { partitionOfRegion } from '../../core/principals.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { evaluateStatus } from '../../core/status.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
+import type { StatusFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/stack-progress.js';
 import { formatStatus } from '../status/report.js';
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const { io, globals } = ctx;
-  const read = readCommandOptions(globals, opts);
+export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void> {
+  const { io } = ctx;
+  const read = readCommandOptions(ctx, flags);
   const accounts = await openAccounts(read);
   try {
     const options = await deployedOptions(accounts, read, io);
@@ -25,7 +27,7 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
     } catch (error) {
       io.notify({
         level: 'warn',
-        code: 'SN_STATUS_NO_RENDER',
+        code: MSG.STATUS_NO_RENDER.code,
         text: `Cannot render the product template to compare versions: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
@@ -34,10 +36,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       ...(productTemplateHash ? { productTemplateHash } : {}),
       options,
     });
-    const color = globals.color !== false && !globals.json;
     io.result(
       report,
-      formatStatus(report, (header, rows) => formatTable(header, rows, color && io.interactive)),
+      formatStatus(report, (header, rows) => formatTable(header, rows, ctx.color && io.interactive)),
     );
     if (report.couldNotCheck.length > 0) {
       throw new OperationError(`Could not look at: ${report.couldNotCheck.join(', ')} (reasons above).`, {

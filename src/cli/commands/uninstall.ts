@@ -3,25 +3,26 @@
 // install order → one result. Absent parts are skipped, so a second run says "nothing to remove".
 import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { AbortError } from '../../core/errors.js';
+import { MSG, REQ } from '../../core/messages.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
-import { type CommandContext, pollIntervalFromEnv } from '../context.js';
-import { colorEnabled } from '../io/paint.js';
+import type { UninstallFlags } from '../command-options.js';
+import type { CommandContext } from '../context.js';
 import { runSteps } from '../run-steps.js';
 import { REMOVAL_RUNNERS } from '../uninstall/steps.js';
 
-export async function run(ctx: CommandContext, opts: Record<string, unknown>): Promise<void> {
-  const { io, globals } = ctx;
-  const read = readCommandOptions(globals, opts);
+export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<void> {
+  const { io } = ctx;
+  const read = readCommandOptions(ctx, flags);
   const choices: RemovalChoices = {
-    keepShares: Boolean(opts.keepShares),
-    keepPortfolio: Boolean(opts.keepPortfolio),
-    keepBuckets: Boolean(opts.keepBuckets),
-    keepPermissionSet: Boolean(opts.keepPermissionSet),
-    keepLaunchRoles: Boolean(opts.keepLaunchRoles),
-    includeOrgSetup: Boolean(opts.includeOrgSetup),
+    keepShares: Boolean(flags.keepShares),
+    keepPortfolio: Boolean(flags.keepPortfolio),
+    keepBuckets: Boolean(flags.keepBuckets),
+    keepPermissionSet: Boolean(flags.keepPermissionSet),
+    keepLaunchRoles: Boolean(flags.keepLaunchRoles),
+    includeOrgSetup: Boolean(flags.includeOrgSetup),
   };
-  const dryRun = Boolean(opts.dryRun);
+  const dryRun = Boolean(flags.dryRun);
 
   const accounts = await openAccounts(read);
   try {
@@ -36,21 +37,21 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       notes: plan.notes,
     };
     if (plan.nothingToRemove) {
-      for (const note of plan.notes) io.notify({ level: 'info', code: 'SN_UNINSTALL_NOTE', text: note });
+      for (const note of plan.notes) io.notify({ level: 'info', code: MSG.UNINSTALL_NOTE.code, text: note });
       io.result(
         { ...base, dryRun, nothingToRemove: true, removed: [] },
         `Nothing to remove in hub account ${accounts.hubCaller.accountId} (${accounts.hub.region}).`,
       );
       return;
     }
-    io.notify({ level: 'info', code: 'SN_UNINSTALL_PLAN', text: formatRemovalPlan(plan) });
+    io.notify({ level: 'info', code: MSG.UNINSTALL_PLAN.code, text: formatRemovalPlan(plan) });
     if (dryRun) {
       io.result({ ...base, dryRun, nothingToRemove: false, removed: [] }, 'Dry run: nothing was removed.');
       return;
     }
     const confirmed = await io.requestResponse({
       kind: 'confirm',
-      code: 'SN_CONFIRM_UNINSTALL',
+      code: REQ.CONFIRM_UNINSTALL.code,
       message: 'Delete everything listed above? This cannot be undone.',
       defaultResponse: true,
       flag: '--yes',
@@ -63,9 +64,9 @@ export async function run(ctx: CommandContext, opts: Record<string, unknown>): P
       facts,
       io,
       signal: ctx.signal,
-      color: colorEnabled(globals.color !== false) && !globals.json,
-      ...(pollIntervalFromEnv() !== undefined
-        ? { pollIntervalMs: pollIntervalFromEnv(), settleMs: pollIntervalFromEnv() }
+      color: ctx.color,
+      ...(ctx.globals.pollInterval !== undefined
+        ? { pollIntervalMs: ctx.globals.pollInterval, settleMs: ctx.globals.pollInterval }
         : {}),
     };
     const outcomes = await runSteps(plan.steps, (step) => REMOVAL_RUNNERS[step.id](state, step), {

@@ -1,176 +1,76 @@
-// The installer's questions: asked on a TTY only for what flags, the config file and the deployed stacks do
-// not already answer, each answer validated by the same options model that validates flags.
+// The installer's questions, derived from the option registry: asked on a TTY only for what flags, the
+// config file and the deployed stacks do not already answer, each answer validated by the same parser that
+// validates the flag. The registry holds questions as data; this module turns them into IoHost requests.
 import { UsageError } from '../../core/errors.js';
-import type { IoHost } from '../../core/io.js';
+import type { IoHost, IoRequest } from '../../core/io.js';
 import {
-  type RawOptions,
+  OPTIONS,
+  type OptionDef,
+  type OptionKey,
+  type QuestionSpec,
   resolveOptions,
   type SecnotifyOptions,
   type SourcedRaw,
-  shareTargetText,
 } from '../../core/options.js';
 
-interface Question {
-  key: keyof RawOptions;
+export interface Question {
+  key: OptionKey;
   flag: string;
+  spec: QuestionSpec;
   /** Whether the question applies to the options answered so far. */
   applies(o: SecnotifyOptions): boolean;
-  ask(
-    io: IoHost,
-    current: SecnotifyOptions,
-    validate: (value: unknown) => string | undefined,
-  ): Promise<unknown>;
 }
 
-const yesNo = async (io: IoHost, code: string, message: string, current: boolean) =>
-  io.requestResponse({ kind: 'confirm', code, message, defaultResponse: current });
+export const QUESTIONS: Question[] = OPTIONS.flatMap((def: OptionDef) =>
+  def.question
+    ? [
+        {
+          key: def.key,
+          flag: def.flag ?? def.configKey,
+          spec: def.question,
+          applies: (o: SecnotifyOptions) => def.question?.applies?.(o) ?? true,
+        },
+      ]
+    : [],
+);
 
-const text = async (
-  io: IoHost,
-  code: string,
-  message: string,
-  current: string,
-  validate: (value: unknown) => string | undefined,
-) =>
-  io.requestResponse({
-    kind: 'input',
-    code,
-    message,
-    defaultResponse: current,
-    validate: (v) => validate(v),
-  });
+/** The current value as the text a prompt offers as its default (a list as a comma list). */
+function offered(key: OptionKey, o: SecnotifyOptions, spec: QuestionSpec): string {
+  const def = OPTIONS.find((d) => d.key === key)!;
+  const raw = def.toConfig(o[key] as never, o);
+  const text = Array.isArray(raw) ? raw.join(',') : raw === undefined ? '' : String(raw);
+  return spec.emptyAnswer !== undefined && text === spec.emptyAnswer ? '' : text;
+}
 
-export const QUESTIONS: Question[] = [
-  {
-    key: 'formatter',
-    flag: '--formatter',
-    applies: () => true,
-    ask: (io, o) =>
-      io.requestResponse({
+/** The IoHost request a question becomes, given the answers so far. */
+export function requestFor(
+  q: Question,
+  o: SecnotifyOptions,
+  validate: (value: string) => string | undefined,
+): IoRequest {
+  const message = typeof q.spec.message === 'function' ? q.spec.message(o) : q.spec.message;
+  const base = { message, flag: q.flag };
+  const spec = q.spec;
+  switch (spec.kind) {
+    case 'confirm':
+      return { ...base, code: spec.code, kind: 'confirm', defaultResponse: Boolean(o[q.key]) };
+    case 'select':
+      return {
+        ...base,
+        code: spec.code,
         kind: 'select',
-        code: 'SN_ASK_FORMATTER',
-        message: 'How should emails be formatted?',
-        defaultResponse: o.formatter,
-        choices: [
-          {
-            value: 'lambda',
-            name: 'Lambda formatter (recommended: readable subject, local times, sign-in links)',
-          },
-          { value: 'eventbridge', name: 'EventBridge input transformer (no Lambda, no IAM roles at launch)' },
-        ],
-      }),
-  },
-  {
-    key: 'timezone',
-    flag: '--timezone',
-    applies: (o) => o.formatter === 'lambda',
-    ask: (io, o, v) =>
-      text(io, 'SN_ASK_TIMEZONE', 'Time zone for dates in emails (IANA name)', o.timezone, v),
-  },
-  {
-    key: 'providerName',
-    flag: '--provider-name',
-    applies: () => true,
-    ask: (io, o, v) =>
-      text(io, 'SN_ASK_PROVIDER', 'Provider name shown in Service Catalog', o.providerName, v),
-  },
-  {
-    key: 'launchRole',
-    flag: '--launch-role',
-    applies: () => true,
-    ask: (io, o) =>
-      yesNo(
-        io,
-        'SN_ASK_LAUNCH_ROLE',
-        'Deploy the launch role to every account (StackSet), so subscribers need no IAM permissions?',
-        o.launchRole,
-      ),
-  },
-  {
-    key: 'principalType',
-    flag: '--principal-type',
-    applies: () => true,
-    ask: (io, o) =>
-      io.requestResponse({
-        kind: 'select',
-        code: 'SN_ASK_PRINCIPAL_TYPE',
-        message: 'Who may launch the product?',
-        defaultResponse: o.principalType,
-        choices: [
-          { value: 'identity-center', name: 'IAM Identity Center permission sets' },
-          { value: 'iam-role', name: 'IAM roles (federated role names)' },
-        ],
-      }),
-  },
-  {
-    key: 'idcSubdomain',
-    flag: '--idc-subdomain',
-    applies: (o) => o.formatter === 'lambda' && o.principalType === 'identity-center',
-    ask: async (io, o, v) => {
-      const answer = await text(
-        io,
-        'SN_ASK_IDC_SUBDOMAIN',
-        'Access-portal subdomain for sign-in links in emails (e.g. d-1234567890; empty for none)',
-        o.idcSubdomain ?? '',
-        (value) => (value === '' ? undefined : v(value)),
-      );
-      return answer === '' ? undefined : answer;
-    },
-  },
-  {
-    key: 'principals',
-    flag: '--principals',
-    applies: () => true,
-    ask: (io, o, v) =>
-      text(
-        io,
-        'SN_ASK_PRINCIPALS',
-        o.principalType === 'iam-role'
-          ? 'IAM role names allowed to launch (comma list)'
-          : 'Permission set names allowed to launch (comma list)',
-        o.principals.join(','),
-        v,
-      ),
-  },
-  {
-    key: 'share',
-    flag: '--share',
-    applies: () => true,
-    ask: (io, o, v) =>
-      text(
-        io,
-        'SN_ASK_SHARE',
-        'Share the portfolio with: org, none, or a comma list of OUs (ID, name or path) and account IDs',
-        o.share.length === 0 ? 'none' : o.share.map(shareTargetText).join(','),
-        v,
-      ),
-  },
-  {
-    key: 'stacksetTargets',
-    flag: '--stackset-targets',
-    applies: (o) => o.launchRole,
-    ask: (io, o, v) =>
-      text(
-        io,
-        'SN_ASK_STACKSET_TARGETS',
-        'Launch-role StackSet targets: root, or OUs (ID, name or path)',
-        o.stacksetTargets.join(','),
-        v,
-      ),
-  },
-  {
-    key: 'skipRepeatedFindings',
-    flag: '--skip-repeated-findings',
-    applies: (o) => o.formatter === 'lambda',
-    ask: (io, o) =>
-      yesNo(
-        io,
-        'SN_ASK_SKIP_REPEATED',
-        'Skip control findings that were merely re-evaluated (sent again every 12-24 h otherwise)?',
-        o.skipRepeatedFindings,
-      ),
-  },
-];
+        defaultResponse: String(o[q.key]),
+        choices: spec.choices ?? [],
+      };
+    default:
+      return { ...base, code: spec.code, kind: 'input', defaultResponse: offered(q.key, o, spec), validate };
+  }
+}
+
+/** An empty text answer stands for the question's `emptyAnswer` (e.g. `none`), which is then remembered. */
+function recorded(q: Question, value: unknown): unknown {
+  return value === '' && q.spec.emptyAnswer !== undefined ? q.spec.emptyAnswer : value;
+}
 
 /**
  * Asks what the layers leave open and returns the answers as one more layer. Without a terminal it asks
@@ -178,7 +78,7 @@ export const QUESTIONS: Question[] = [
  */
 export async function askOpenQuestions(io: IoHost, layers: SourcedRaw[], yes: boolean): Promise<SourcedRaw> {
   const answered = new Set(
-    layers.flatMap((l) => Object.keys(l.values).filter((k) => l.values[k as keyof RawOptions] !== undefined)),
+    layers.flatMap((l) => Object.keys(l.values).filter((k) => l.values[k as OptionKey] !== undefined)),
   );
   const answers: SourcedRaw = { values: {}, sources: {} };
   const current = () => resolveOptions(...layers, answers);
@@ -192,22 +92,20 @@ export async function askOpenQuestions(io: IoHost, layers: SourcedRaw[], yes: bo
   }
   for (const q of QUESTIONS) {
     if (answered.has(q.key) || !q.applies(current())) continue;
-    const validate = (value: unknown): string | undefined => {
+    const validate = (value: string): string | undefined => {
       try {
         resolveOptions(...layers, answers, {
-          values: { [q.key]: value },
-          sources: { [q.key]: { kind: 'flag' } },
+          values: { [q.key]: recorded(q, value) },
+          sources: { [q.key]: { kind: 'answer' } },
         });
         return undefined;
       } catch (error) {
         return error instanceof UsageError ? error.message : String(error);
       }
     };
-    const value = await q.ask(io, current(), validate);
-    if (value !== undefined) {
-      answers.values = { ...answers.values, [q.key]: value };
-      answers.sources = { ...answers.sources, [q.key]: { kind: 'flag' } };
-    }
+    const value = recorded(q, await io.requestResponse(requestFor(q, current(), validate)));
+    answers.values = { ...answers.values, [q.key]: value };
+    answers.sources = { ...answers.sources, [q.key]: { kind: 'answer' } };
   }
   return answers;
 }

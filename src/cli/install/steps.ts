@@ -29,6 +29,7 @@ import {
 } from '../../aws/stacks.js';
 import { OperationError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
+import { MSG, REQ } from '../../core/messages.js';
 import { type SecnotifyOptions, shareTargetText } from '../../core/options.js';
 import type { PlannedStep, StepId } from '../../core/plan.js';
 import { partitionOfRegion } from '../../core/principals.js';
@@ -40,7 +41,8 @@ import {
 } from '../../core/render/infrastructure.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { withSettings } from '../../core/render/settings.js';
-import { createStackProgress, formatChangeTable } from '../io/stack-progress.js';
+import { formatChangeTable } from '../io/stack-progress.js';
+import { waitProgressTo } from '../io/wait-progress.js';
 
 export interface StepOutcome {
   id: StepId;
@@ -116,61 +118,52 @@ async function deploy(
   stack: RenderedStack,
   account: 'hub' | 'management',
 ): Promise<DeployResult> {
-  const printer = createStackProgress({
-    write: (line: string) => s.io.notify({ level: 'info', code: 'SN_STACK_PROGRESS', text: line }),
-    isTty: s.io.interactive,
-    color: s.color,
-  });
-  try {
-    const result = await deployStack(
-      cfn,
-      {
-        stackName: stack.stackName,
-        templateBody: stack.body,
-        parameters: stack.parameters,
-        capabilities: stack.capabilities,
-        tags: { 'secnotify:stack': stack.id },
-      },
-      {
-        signal: s.signal,
-        dryRun: s.dryRun,
-        pollIntervalMs: s.pollIntervalMs,
-        onEvent: (e) => printer.onEvent(e),
-        confirm: async (changes: ResourceChange[]) => {
-          s.io.notify({
-            level: 'info',
-            code: 'SN_CHANGE_SET',
-            text: `Changes to ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(changes, { color: s.color })}`,
-          });
-          return s.io.requestResponse({
-            kind: 'confirm',
-            code: 'SN_CONFIRM_CHANGE_SET',
-            message: `Deploy these changes to ${stack.stackName}?`,
-            defaultResponse: true,
-            flag: '--yes',
-          });
-        },
-      },
-    );
-    if (result.outcome === 'dry-run') {
-      s.io.notify({
-        level: 'info',
-        code: 'SN_CHANGE_SET',
-        text: `Would change ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(result.changes, { color: s.color })}`,
-      });
-    }
-    s.stacks.push({
+  const result = await deployStack(
+    cfn,
+    {
       stackName: stack.stackName,
-      account,
-      region: stack.region,
-      outcome: result.outcome,
-      status: result.status,
-      outputs: result.outputs,
+      templateBody: stack.body,
+      parameters: stack.parameters,
+      capabilities: stack.capabilities,
+      tags: { 'secnotify:stack': stack.id },
+    },
+    {
+      signal: s.signal,
+      dryRun: s.dryRun,
+      pollIntervalMs: s.pollIntervalMs,
+      io: s.io,
+      confirm: async (changes: ResourceChange[]) => {
+        s.io.notify({
+          level: 'info',
+          code: MSG.CHANGE_SET.code,
+          text: `Changes to ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(changes, { color: s.color })}`,
+        });
+        return s.io.requestResponse({
+          kind: 'confirm',
+          code: REQ.CONFIRM_CHANGE_SET.code,
+          message: `Deploy these changes to ${stack.stackName}?`,
+          defaultResponse: true,
+          flag: '--yes',
+        });
+      },
+    },
+  );
+  if (result.outcome === 'dry-run') {
+    s.io.notify({
+      level: 'info',
+      code: MSG.CHANGE_SET.code,
+      text: `Would change ${stack.stackName} (${account} account, ${stack.region}):\n${formatChangeTable(result.changes, { color: s.color })}`,
     });
-    return result;
-  } finally {
-    printer.finish();
   }
+  s.stacks.push({
+    stackName: stack.stackName,
+    account,
+    region: stack.region,
+    outcome: result.outcome,
+    status: result.status,
+    outputs: result.outputs,
+  });
+  return result;
 }
 
 const outcomeOf = (r: DeployResult): StepOutcome['outcome'] =>
@@ -201,7 +194,11 @@ async function orgSetup(s: InstallState, step: PlannedStep): Promise<StepOutcome
         'would enable Service Catalog organization access, register the hub as delegated administrator and (with the launch role) activate StackSets trusted access',
     };
   }
-  const access = await enableServiceCatalogOrgAccess(await mgmt.serviceCatalog());
+  const access = await enableServiceCatalogOrgAccess(await mgmt.serviceCatalog(), {
+    signal: s.signal,
+    ...(s.pollIntervalMs ? { pollIntervalMs: s.pollIntervalMs } : {}),
+    onProgress: waitProgressTo(s.io, MSG.ORG_ACCESS_STATUS, step.id),
+  });
   done.push(
     access === 'already'
       ? 'Service Catalog organization access already enabled'
@@ -378,7 +375,7 @@ async function share(s: InstallState, step: PlannedStep): Promise<StepOutcome> {
       onStatus: (status) =>
         s.io.notify({
           level: 'debug',
-          code: 'SN_SHARE_STATUS',
+          code: MSG.SHARE_STATUS.code,
           text: `share ${shareTargetText(target)}: ${status}`,
         }),
     });
@@ -392,7 +389,7 @@ async function share(s: InstallState, step: PlannedStep): Promise<StepOutcome> {
       failed += 1;
       s.io.notify({
         level: 'error',
-        code: 'SN_SHARE_ERROR',
+        code: MSG.SHARE_ERROR.code,
         text: `Share with ${name}: ${e.message}${e.accounts.length ? ` (accounts ${e.accounts.join(', ')})` : ''}`,
       });
     }

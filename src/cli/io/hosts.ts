@@ -1,9 +1,14 @@
-// The IO hosts: interactive (TTY: colour, spinners, prompts), plain (CI and pipes: one line per message,
-// never a prompt) and JSON (everything human on stderr, one result document on stdout).
+// The IO hosts: interactive (TTY: colour, one spinner implementation for activities and the live stack
+// view, prompts), plain (CI and pipes: one line per message, prefixed with its step, never a prompt) and JSON
+// (one JSON line per message on stderr, one result document on stdout). The host owns the stack-activity
+// printer and decides colour once.
 
 import { UsageError } from '../../core/errors.js';
 import type { Activity, IoHost, IoMessage, IoRequest, IoResponse } from '../../core/io.js';
+import { isMessage, MSG } from '../../core/messages.js';
+import type { StackEvent } from '../../core/stack-activity.js';
 import { createPainter, type Painter } from './paint.js';
+import { createLinePrinter, createLivePrinter, type StackActivityPrinter } from './stack-progress.js';
 
 export interface HostSettings {
   json: boolean;
@@ -26,25 +31,49 @@ abstract class BaseHost implements IoHost {
   protected readonly err: NodeJS.WritableStream;
   protected readonly paint: Painter;
   abstract readonly interactive: boolean;
+  readonly color: boolean;
 
   constructor(protected readonly settings: HostSettings) {
     this.out = settings.stdout ?? process.stdout;
     this.err = settings.stderr ?? process.stderr;
+    this.color = settings.color;
     this.paint = createPainter(settings.color);
+  }
+
+  private printer: StackActivityPrinter | undefined;
+
+  /** The stack-activity printer this host draws with; created on first use. */
+  protected createPrinter(): StackActivityPrinter {
+    return createLinePrinter({ write: (line) => this.writeLine(line), color: this.color });
+  }
+
+  protected writeLine(line: string): void {
+    this.err.write(`${line}\n`);
   }
 
   notify(message: IoMessage): void {
     if (message.level === 'debug' && !this.settings.debug) return;
-    this.err.write(`${this.paint.message(message.level, message.text)}\n`);
+    if (isMessage(message, MSG.STACK_ACTIVITY)) {
+      this.printer ??= this.createPrinter();
+      this.printer.onEvent(message.data as StackEvent);
+      return;
+    }
+    this.writeLine(stepPrefix(message) + this.paint.message(message.level, message.text));
+  }
+
+  /** Removes a live view that is still drawn (the entry calls it before printing an error). */
+  close(): void {
+    this.printer?.finish();
   }
 
   async requestResponse<R extends IoRequest>(request: R): Promise<IoResponse<R>> {
     if (this.settings.yes) {
-      this.notify({
-        level: 'info',
-        code: `${request.code}_AUTO`,
-        text: `${request.message} ${describeDefault(request)} (auto-confirmed)`,
-      });
+      this.notify(
+        MSG.AUTO_CONFIRMED.msg(`${request.message} ${describeDefault(request)} (auto-confirmed)`, {
+          request: request.code,
+          response: request.defaultResponse,
+        }),
+      );
       return request.defaultResponse;
     }
     const flag = request.flag ?? '--yes';
@@ -55,14 +84,11 @@ abstract class BaseHost implements IoHost {
   }
 
   activity(text: string): Activity {
-    this.notify({ level: 'info', code: 'SN_ACTIVITY', text });
-    const done = (level: 'success' | 'error', t?: string) => {
-      if (t) this.notify({ level, code: 'SN_ACTIVITY_END', text: t });
-    };
+    this.notify(MSG.ACTIVITY.msg(text));
     return {
       update: () => {},
-      succeed: (t) => done('success', t),
-      fail: (t) => done('error', t),
+      succeed: (t) => t && this.notify(MSG.ACTIVITY_DONE.msg(t)),
+      fail: (t) => t && this.notify(MSG.ACTIVITY_FAILED.msg(t)),
       stop: () => {},
     };
   }
@@ -70,6 +96,12 @@ abstract class BaseHost implements IoHost {
   result(_data: unknown, text: string): void {
     if (text) this.out.write(text.endsWith('\n') ? text : `${text}\n`);
   }
+}
+
+/** `[step] ` for messages scoped to a step (steps may run side by side). */
+function stepPrefix(message: IoMessage): string {
+  const data = message.data as { step?: unknown } | undefined;
+  return typeof data?.step === 'string' ? `[${data.step}] ` : '';
 }
 
 function describeDefault(request: IoRequest): string {
@@ -84,6 +116,12 @@ export class PlainIoHost extends BaseHost {
 export class JsonIoHost extends BaseHost {
   readonly interactive = false;
   private printed = false;
+
+  /** One JSON line per message on stderr: code, level, text and the typed payload. */
+  override notify(message: IoMessage): void {
+    if (message.level === 'debug' && !this.settings.debug) return;
+    this.err.write(`${JSON.stringify(message)}\n`);
+  }
 
   override result(data: unknown): void {
     if (this.printed) throw new Error('JsonIoHost: a command printed two results');
@@ -109,16 +147,40 @@ export class InteractiveIoHost extends BaseHost {
     }
   }
 
-  override notify(message: IoMessage): void {
-    // A line printed under a running spinner would be overdrawn by its next frame.
+  /** The spinner that draws the live stack view; undefined while no stack operation runs. */
+  private live: Spinner | undefined;
+
+  // A line printed under a running spinner would be overdrawn by its next frame.
+  protected override writeLine(line: string): void {
     const paused = [...this.spinners];
     for (const s of paused) s.pause();
-    super.notify(message);
+    super.writeLine(line);
     for (const s of paused) s.resume();
   }
 
+  protected override createPrinter(): StackActivityPrinter {
+    return createLivePrinter({
+      write: (line) => this.writeLine(line),
+      color: this.color,
+      live: {
+        show: (text) => {
+          if (this.live) this.live.update(text);
+          else this.live = this.activityWithoutLine(text);
+        },
+        clear: () => {
+          this.live?.stop();
+          this.live = undefined;
+        },
+      },
+    });
+  }
+
   override activity(text: string): Activity {
-    const spinner = new Spinner(text, this.err, this.settings.color, () => this.spinners.delete(spinner));
+    return this.activityWithoutLine(text);
+  }
+
+  private activityWithoutLine(text: string): Spinner {
+    const spinner = new Spinner(text, this.err, this.color, () => this.spinners.delete(spinner));
     this.spinners.add(spinner);
     return spinner;
   }
@@ -137,6 +199,10 @@ class Spinner implements Activity {
   private spinner: OraSpinner | undefined;
   private readonly ready: Promise<void>;
   private paused = false;
+  /** Ended (succeed, fail, stop) before ora had loaded: never start it. */
+  private ended = false;
+  /** A terminal without a width gets no animation: ora prints a line per start instead. */
+  private readonly animated: boolean;
 
   constructor(
     private text: string,
@@ -144,16 +210,17 @@ class Spinner implements Activity {
     color: boolean,
     private readonly onEnd: () => void,
   ) {
+    // A terminal that reports no width (some pseudo-terminals) makes ora erase lines forever.
+    this.animated = (stream as NodeJS.WriteStream).columns > 0;
     this.ready = import('ora').then(({ default: ora }) => {
       this.spinner = ora({
         text: this.text,
         stream: stream as NodeJS.WriteStream,
         color: color ? 'cyan' : false,
         discardStdin: false,
-        // A terminal that reports no width (some pseudo-terminals) makes ora erase lines forever.
-        isEnabled: (stream as NodeJS.WriteStream).columns > 0,
+        isEnabled: this.animated,
       });
-      if (!this.paused) this.spinner.start();
+      if (!this.paused && !this.ended) this.spinner.start();
     });
   }
 
@@ -169,7 +236,8 @@ class Spinner implements Activity {
 
   resume(): void {
     this.paused = false;
-    this.spinner?.start();
+    // Without animation, a restart would print the text again as a line.
+    if (this.animated && !this.ended) this.spinner?.start();
   }
 
   update(text: string): void {
@@ -177,23 +245,31 @@ class Spinner implements Activity {
     if (this.spinner) this.spinner.text = text;
   }
 
-  succeed(text?: string): void {
+  private end(): void {
+    this.ended = true;
     this.onEnd();
+  }
+
+  succeed(text?: string): void {
+    this.end();
     this.later((s) => s.succeed(text));
   }
 
   fail(text?: string): void {
-    this.onEnd();
+    this.end();
     this.later((s) => s.fail(text));
   }
 
   stop(): void {
-    this.onEnd();
+    this.end();
     this.later((s) => s.stop());
   }
 }
 
-export function createIoHost(settings: HostSettings): IoHost {
+/** A host the entry can close: it removes a live view before the error is printed. */
+export type ClosableIoHost = IoHost & { close(): void };
+
+export function createIoHost(settings: HostSettings): ClosableIoHost {
   if (settings.json) return new JsonIoHost(settings);
   if (settings.interactive) return new InteractiveIoHost(settings);
   return new PlainIoHost(settings);

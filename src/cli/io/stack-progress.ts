@@ -1,43 +1,31 @@
-// Renders the stack engine's events: a live spinner with a summary on a TTY, one line per event in CI
-// logs and pipes, and the failed resources as a table when an operation fails. It knows nothing of the
-// IoHost: it writes lines through a function, so any host (or a test) can own the output.
+// The printers of stack activity (SN_STACK_ACTIVITY), owned by the IoHost: one line per event in CI logs
+// and pipes (prefixed with the step, since steps may run side by side), and on a TTY a live view with one
+// summary line per running operation, drawn by the host's spinner. Failed resources are not tabled here:
+// the failure is printed once, at the end, by the entry (main.ts) from the DeploymentError.
 import { Chalk, type ChalkInstance } from 'chalk';
-import ora from 'ora';
-import type { ResourceChange, StackEvent, StackOperation } from '../../aws/stacks.js';
 import type { FailedResource } from '../../core/errors.js';
+import {
+  OPERATION_DONE,
+  OPERATION_VERB,
+  type ResourceChange,
+  type StackEvent,
+  type StackOperation,
+} from '../../core/stack-activity.js';
+import { isInProgress, isResourceFailure } from '../../core/stack-status.js';
 
-/** The part of an ora spinner the printer uses; tests pass a recorder. */
-export interface SpinnerLike {
-  text: string;
-  start(): unknown;
-  stop(): unknown;
-  clear(): unknown;
-  render(): unknown;
-  succeed(text?: string): unknown;
-  fail(text?: string): unknown;
+/** What the live printer draws on: the host's spinner (one implementation, see hosts.ts). */
+export interface LiveSurface {
+  /** Shows (or replaces) the live text; starts the spinner when it is not running. */
+  show(text: string): void;
+  /** Removes the live text; stops the spinner. */
+  clear(): void;
 }
 
-export interface StackProgressOptions {
-  /** Writes one line (no trailing newline needed). */
-  write(line: string): void;
-  /** A person watches a terminal: use the live spinner instead of one line per event. */
-  isTty: boolean;
-  color: boolean;
-  /** Where the spinner draws on a TTY; default process.stderr. */
-  stream?: NodeJS.WritableStream;
-  /** Replaces ora (tests). */
-  createSpinner?: (text: string) => SpinnerLike;
-}
-
-export interface StackProgressPrinter {
+export interface StackActivityPrinter {
   onEvent(event: StackEvent): void;
-  /** Stops a spinner that is still running (e.g. after an abort). */
+  /** Removes a live view that is still shown (e.g. after an abort). */
   finish(): void;
-  /** The failed resources seen so far, in order. */
-  readonly failures: readonly FailedResource[];
 }
-
-const CANCELLED_NOISE = /^Resource (creation|update|deletion) cancelled/i;
 
 function painter(color: boolean): ChalkInstance {
   return new Chalk({ level: color ? 1 : 0 });
@@ -111,158 +99,139 @@ export function formatFailureTable(
   );
 }
 
-const VERB: Record<StackOperation, string> = { create: 'Creating', update: 'Updating', delete: 'Deleting' };
-const DONE: Record<StackOperation, string> = { create: 'created', update: 'updated', delete: 'deleted' };
+const prefix = (event: StackEvent) => (event.step ? `[${event.step}] ` : '');
 
-export function createStackProgress(options: StackProgressOptions): StackProgressPrinter {
+function eventLine(c: ChalkInstance, event: StackEvent & { kind: 'resource' | 'stack-status' }): string {
+  const [logicalId, type] =
+    event.kind === 'resource'
+      ? [event.logicalId, event.resourceType]
+      : [event.stackName, 'AWS::CloudFormation::Stack'];
+  return [
+    c.dim(clock(event.timestamp)),
+    event.stackName,
+    logicalId,
+    c.dim(type),
+    paintStatus(c, event.status),
+    event.reason ?? '',
+  ]
+    .join(' ')
+    .trimEnd();
+}
+
+function finishedLine(c: ChalkInstance, event: StackEvent & { kind: 'operation-finished' }): string {
+  return event.ok
+    ? c.green(`Stack ${event.stackName} ${OPERATION_DONE[event.operation]} (${event.status})`)
+    : c.red(`Stack ${event.stackName} failed to ${event.operation} (${event.status})`);
+}
+
+/** CI logs and pipes: one line per event, prefixed with the step when there is one. */
+export function createLinePrinter(options: {
+  write(line: string): void;
+  color: boolean;
+}): StackActivityPrinter {
   const c = painter(options.color);
-  const failures: FailedResource[] = [];
-  /** Latest status per resource of the running operation, for the summary line. */
-  const latest = new Map<string, string>();
-  let expected = 0;
-  let spinner: SpinnerLike | undefined;
-  let operation: StackOperation | undefined;
-  let lastEvent = '';
-
-  const makeSpinner =
-    options.createSpinner ??
-    ((text: string) =>
-      ora({
-        text,
-        stream: options.stream ?? process.stderr,
-        // A terminal that reports no width (some pseudo-terminals) makes ora erase lines forever.
-        isEnabled: ((options.stream ?? process.stderr) as NodeJS.WriteStream).columns > 0,
-        discardStdin: false,
-        color: 'cyan',
-      }));
-
-  // Persistent lines go above the spinner; it is redrawn after them.
-  const writeLine = (line: string) => {
-    spinner?.clear();
-    options.write(line);
-    spinner?.render();
-  };
-
-  const summary = (stackName: string) => {
-    let done = 0;
-    let running = 0;
-    for (const status of latest.values()) {
-      if (status.endsWith('_IN_PROGRESS')) running++;
-      else if (status.endsWith('_COMPLETE') || status.endsWith('_SKIPPED')) done++;
-    }
-    const total = Math.max(expected, latest.size);
-    const counts = total > 0 ? ` ${done}/${total} resources done` : '';
-    const active = running > 0 ? `, ${running} in progress` : '';
-    const last = lastEvent ? ` · ${lastEvent}` : '';
-    return `${VERB[operation ?? 'update']} ${c.bold(stackName)}:${counts}${active}${last}`;
-  };
-
-  const eventLine = (
-    timestamp: Date,
-    stackName: string,
-    logicalId: string,
-    type: string,
-    status: string,
-    reason?: string,
-  ) =>
-    [c.dim(clock(timestamp)), stackName, logicalId, c.dim(type), paintStatus(c, status), reason ?? '']
-      .join(' ')
-      .trimEnd();
-
   return {
-    get failures() {
-      return failures;
-    },
     onEvent(event) {
+      const write = (line: string) => options.write(prefix(event) + line);
       switch (event.kind) {
         case 'change-set-created':
-          // The preview is the command's to show (formatChangeTable), before it asks.
-          expected = event.changes.length;
-          return;
-        case 'notice': {
-          const text = event.level === 'warn' ? c.yellow(`! ${event.text}`) : event.text;
-          writeLine(text);
-          return;
-        }
+          return; // the preview is the caller's to show, before it asks
         case 'operation-started':
-          operation = event.operation;
-          latest.clear();
-          lastEvent = '';
-          if (event.operation === 'delete') expected = 0;
-          if (options.isTty) {
-            spinner = makeSpinner(summary(event.stackName));
-            spinner.start();
-          } else {
-            options.write(`${VERB[event.operation]} stack ${event.stackName} …`);
-          }
+          return write(`${OPERATION_VERB[event.operation]} stack ${event.stackName} …`);
+        case 'resource':
+        case 'stack-status':
+          return write(eventLine(c, event));
+        case 'operation-finished':
+          return write(finishedLine(c, event));
+      }
+    },
+    finish() {},
+  };
+}
+
+interface RunningOperation {
+  step?: string;
+  stackName: string;
+  operation: StackOperation;
+  /** Resources the change set touches (0 for deletes: unknown). */
+  expected: number;
+  latest: Map<string, string>;
+  lastEvent: string;
+}
+
+/**
+ * A terminal: one summary line per running operation (several when steps run side by side), drawn on the
+ * host's spinner; only failed resources and finished operations stay in the scrollback.
+ */
+export function createLivePrinter(options: {
+  write(line: string): void;
+  color: boolean;
+  live: LiveSurface;
+}): StackActivityPrinter {
+  const c = painter(options.color);
+  const running = new Map<string, RunningOperation>();
+  const expected = new Map<string, number>();
+  const key = (e: { step?: string; stackName: string }) => `${e.step ?? ''}\u0000${e.stackName}`;
+
+  const summary = (op: RunningOperation) => {
+    let done = 0;
+    let busy = 0;
+    for (const status of op.latest.values()) {
+      if (isInProgress(status)) busy++;
+      else if (status.endsWith('_COMPLETE') || status.endsWith('_SKIPPED')) done++;
+    }
+    const total = Math.max(op.expected, op.latest.size);
+    const counts = total > 0 ? ` ${done}/${total} resources done` : '';
+    const active = busy > 0 ? `, ${busy} in progress` : '';
+    const last = op.lastEvent ? ` · ${op.lastEvent}` : '';
+    const step = op.step ? `[${op.step}] ` : '';
+    return `${step}${OPERATION_VERB[op.operation]} ${c.bold(op.stackName)}:${counts}${active}${last}`;
+  };
+  const redraw = () => {
+    if (running.size === 0) options.live.clear();
+    else options.live.show([...running.values()].map(summary).join('\n'));
+  };
+
+  return {
+    onEvent(event) {
+      const k = key(event);
+      const op = running.get(k);
+      switch (event.kind) {
+        case 'change-set-created':
+          expected.set(k, event.changes.length);
           return;
-        case 'resource': {
-          latest.set(event.logicalId, event.status);
-          lastEvent = `${event.logicalId} ${event.status}`;
-          const failed = event.status.endsWith('_FAILED') && !CANCELLED_NOISE.test(event.reason ?? '');
-          if (failed) {
-            failures.push({
-              stackName: event.stackName,
-              logicalId: event.logicalId,
-              resourceType: event.resourceType,
-              status: event.status,
-              reason: event.reason ?? '',
-            });
-          }
-          const line = eventLine(
-            event.timestamp,
-            event.stackName,
-            event.logicalId,
-            event.resourceType,
-            event.status,
-            event.reason,
-          );
-          if (!spinner) options.write(line);
-          else {
-            // On a TTY only failures stay in the scrollback; the rest is the summary line.
-            if (failed) writeLine(line);
-            spinner.text = summary(event.stackName);
-          }
+        case 'operation-started':
+          running.set(k, {
+            ...(event.step ? { step: event.step } : {}),
+            stackName: event.stackName,
+            operation: event.operation,
+            expected: event.operation === 'delete' ? 0 : (expected.get(k) ?? 0),
+            latest: new Map(),
+            lastEvent: '',
+          });
+          expected.delete(k);
+          return redraw();
+        case 'resource':
+          if (isResourceFailure(event.status, event.reason))
+            options.write(prefix(event) + eventLine(c, event));
+          if (!op) return;
+          op.latest.set(event.logicalId, event.status);
+          op.lastEvent = `${event.logicalId} ${event.status}`;
+          return redraw();
+        case 'stack-status':
+          if (!op) return options.write(prefix(event) + eventLine(c, event));
+          op.lastEvent = `stack ${event.status}`;
+          return redraw();
+        case 'operation-finished':
+          running.delete(k);
+          redraw();
+          options.write(prefix(event) + (event.ok ? c.green('✔ ') : c.red('✖ ')) + finishedLine(c, event));
           return;
-        }
-        case 'stack-status': {
-          const line = eventLine(
-            event.timestamp,
-            event.stackName,
-            event.stackName,
-            'AWS::CloudFormation::Stack',
-            event.status,
-            event.reason,
-          );
-          if (spinner) {
-            lastEvent = `stack ${event.status}`;
-            spinner.text = summary(event.stackName);
-          } else options.write(line);
-          return;
-        }
-        case 'operation-finished': {
-          const ok = event.ok;
-          const text = ok
-            ? `Stack ${event.stackName} ${DONE[event.operation]} (${event.status})`
-            : `Stack ${event.stackName} failed to ${event.operation} (${event.status})`;
-          if (spinner) {
-            if (ok) spinner.succeed(text);
-            else spinner.fail(text);
-            spinner = undefined;
-          } else options.write(ok ? c.green(text) : c.red(text));
-          const mine = failures.filter((f) => f.stackName === event.stackName);
-          if (!ok && mine.length > 0) {
-            options.write('');
-            for (const line of formatFailureTable(mine, { color: options.color }).split('\n'))
-              options.write(line);
-          }
-          return;
-        }
       }
     },
     finish() {
-      spinner?.stop();
-      spinner = undefined;
+      running.clear();
+      options.live.clear();
     },
   };
 }

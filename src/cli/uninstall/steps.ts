@@ -26,8 +26,8 @@ import {
 import { DeploymentError, OperationError } from '../../core/errors.js';
 import { type BucketFact, describeShare, type InstallationFacts, valueIfKnown } from '../../core/facts.js';
 import type { IoHost } from '../../core/io.js';
+import { MSG } from '../../core/messages.js';
 import type { RemovalStep, RemovalStepId } from '../../core/removal.js';
-import { createStackProgress } from '../io/stack-progress.js';
 
 /** The part of an account context the steps use (tests pass clients of their own). */
 export interface StepAccount {
@@ -64,30 +64,17 @@ export interface RemovalOutcome {
 
 export const DEFAULT_MAX_DELETE_ATTEMPTS = 3;
 
-function progress(s: UninstallState) {
-  return createStackProgress({
-    write: (line: string) => s.io.notify({ level: 'info', code: 'SN_STACK_PROGRESS', text: line }),
-    isTty: s.io.interactive,
-    color: s.color,
-  });
-}
-
 async function removeStack(
   s: UninstallState,
   cfn: CloudFormationClient,
   stackName: string,
 ): Promise<'deleted' | 'absent'> {
-  const printer = progress(s);
   const hooks: StackHooks = {
-    onEvent: (e) => printer.onEvent(e),
+    io: s.io,
     signal: s.signal,
     ...(s.pollIntervalMs !== undefined ? { pollIntervalMs: s.pollIntervalMs } : {}),
   };
-  try {
-    return await deleteStack(cfn, stackName, hooks);
-  } finally {
-    printer.finish();
-  }
+  return deleteStack(cfn, stackName, hooks);
 }
 
 function managementFor(s: UninstallState, step: RemovalStep): StepAccount {
@@ -117,7 +104,7 @@ async function shares(s: UninstallState, step: RemovalStep): Promise<RemovalOutc
       onStatus: (status) =>
         s.io.notify({
           level: 'debug',
-          code: 'SN_UNSHARE_STATUS',
+          code: MSG.UNSHARE_STATUS.code,
           text: `removing share with ${describeShare(share)}: ${status}`,
         }),
     });
@@ -175,7 +162,7 @@ async function emptyBuckets(s: UninstallState): Promise<{ name: string; result: 
   if (product && (await stopServerAccessLogging(s3, product.name))) {
     s.io.notify({
       level: 'info',
-      code: 'SN_LOGGING_STOPPED',
+      code: MSG.LOGGING_STOPPED.code,
       text: `Stopped server access logging of bucket ${product.name}.`,
     });
   }
@@ -187,7 +174,7 @@ async function emptyBuckets(s: UninstallState): Promise<{ name: string; result: 
       onProgress: (n) =>
         s.io.notify({
           level: 'debug',
-          code: 'SN_BUCKET_PROGRESS',
+          code: MSG.BUCKET_PROGRESS.code,
           text: `bucket ${bucket.name}: ${n} deleted`,
         }),
     });
@@ -263,7 +250,7 @@ async function bucketStack(s: UninstallState, step: RemovalStep): Promise<Remova
       }
       s.io.notify({
         level: 'warn',
-        code: 'SN_BUCKET_NOT_EMPTY_RETRY',
+        code: MSG.BUCKET_NOT_EMPTY_RETRY.code,
         text: `Stack ${name}: a bucket was not empty (late access-log objects); emptying again and retrying (attempt ${attempt + 1} of ${attempts}).`,
       });
       await emptyBuckets(s);
@@ -315,7 +302,7 @@ async function launchRoles(s: UninstallState, step: RemovalStep): Promise<Remova
       onPoll: (remaining) =>
         s.io.notify({
           level: 'debug',
-          code: 'SN_STACKSET_INSTANCES',
+          code: MSG.STACKSET_INSTANCES.code,
           text: `StackSet ${stackSet.name}: ${remaining} stack instance(s) left`,
         }),
     });
@@ -343,7 +330,7 @@ async function orgSetup(s: UninstallState, step: RemovalStep): Promise<RemovalOu
   if (typeof access === 'object') {
     s.io.notify({
       level: 'warn',
-      code: 'SN_ORG_ACCESS_IN_USE',
+      code: MSG.ORG_ACCESS_IN_USE.code,
       text: `Service Catalog's AWS Organizations access stays on: ${access.inUse}`,
     });
     done.push('Service Catalog organization access left on (still in use)');

@@ -1,8 +1,8 @@
 // The installation's stacks: a stack left in a failed or busy state, with what `install` can and cannot get
 // past, and the exact command that unblocks it.
-import { check, couldNotCheck, type DoctorCheck, type DoctorStack } from './model.js';
 
-const IN_PROGRESS = /_IN_PROGRESS$/;
+import { isInProgress } from '../stack-status.js';
+import { check, couldNotCheck, type DoctorCheck, type DoctorStack } from './model.js';
 
 /** CloudFormation stack status → verdict and remedy, from what `install` can and cannot get past. */
 export function stackCheck(stack: DoctorStack): DoctorCheck {
@@ -65,7 +65,7 @@ export function stackCheck(stack: DoctorStack): DoctorCheck {
         blocking: true,
       });
     default:
-      if (IN_PROGRESS.test(status)) {
+      if (isInProgress(status)) {
         return check({
           id,
           title,

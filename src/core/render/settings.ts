@@ -2,28 +2,15 @@
 // template Metadata, so a re-run (from any machine) offers the deployed values as defaults and an update is
 // a run of the same command. The original read them back from stack parameters, which most answers are not.
 import { type CfnTemplate, dumpCfnYaml, parseCfnYaml } from '../cfn-yaml.js';
-import { type RawOptions, type SecnotifyOptions, shareTargetText } from '../options.js';
+import { optionsToConfig, type RawOptions, type SecnotifyOptions } from '../options.js';
 import type { RenderedStack } from './infrastructure.js';
 
 export const SETTINGS_METADATA_KEY = 'SecnotifySettings';
 
-/** The answers as config-file values (the same keys `--config` reads). */
+/** The answers as config-file values (the same keys `--config` reads), as the option registry writes them. */
 export function settingsOf(options: SecnotifyOptions): RawOptions {
-  return {
-    formatter: options.formatter,
-    timezone: options.timezone,
-    providerName: options.providerName,
-    ...(options.productVersion ? { productVersion: options.productVersion } : {}),
-    launchRole: options.launchRole,
-    principalType: options.principalType,
-    ...(options.idcSubdomain ? { idcSubdomain: options.idcSubdomain } : {}),
-    ...(options.idcRegion ? { idcRegion: options.idcRegion } : {}),
-    principals: options.principals,
-    share: options.share.length === 0 ? 'none' : options.share.map(shareTargetText),
-    stacksetTargets: options.stacksetTargets,
-    skipRepeatedFindings: options.skipRepeatedFindings,
-    permissionSetName: options.permissionSetName,
-  };
+  const { stackNames: _stackNames, ...settings } = optionsToConfig(options);
+  return settings as RawOptions;
 }
 
 /** Adds the answers to a rendered stack's template Metadata (and its YAML body). */
