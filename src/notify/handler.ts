@@ -1,7 +1,8 @@
 // The formatter Lambda: one SNS e-mail per finding of the EventBridge event (one summary e-mail for a
 // large event). Configuration comes from the environment variables the product template sets
 // (SNS_TOPIC_ARN, TIME_ZONE, IDC_SUBDOMAIN, IDC_PERMISSION_SET, SKIP_REPEATED_FINDINGS, ACCOUNT_SCOPE,
-// SUBSCRIPTION_ACCOUNT_ID, DEAD_LETTER_QUEUE_URL); endpoint, region and credentials come from the SDK's
+// SUBSCRIPTION_ACCOUNT_ID, DEAD_LETTER_QUEUE_URL, and for chat and digests CHAT_TOPIC_ARN, EMAIL_ENABLED,
+// DELIVERY, DIGEST_QUEUE_URL, DIGEST_PERIOD); endpoint, region and credentials come from the SDK's
 // own environment handling, so AWS_ENDPOINT_URL points it at an emulator in tests.
 //
 // Delivery, and why it never sends an e-mail twice on a retry:
@@ -15,6 +16,12 @@
 // SendMessage) as an event holding that finding alone, with one log line each: nothing is lost silently and
 // nothing is sent twice. Without a dead-letter queue configured, a partial failure still fails the
 // invocation: a duplicate e-mail is better than a lost one.
+//
+// Chat: with CHAT_TOPIC_ARN each delivery is also published as an Amazon Q Developer custom notification
+// (chat.ts); a finding counts as sent when all its messages went out, and "published nothing" counts every
+// message, so a chat failure after a sent e-mail dead-letters the finding instead of retrying the event.
+// Digests (DELIVERY=digest): an EventBridge event only queues its findings; an SQS batch or the scheduled
+// drain sends the digest (digest.ts, which explains deletion and retries).
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterAlarmEmail, readAlarmEvent } from './alarm.js';
