@@ -155,6 +155,25 @@ export function chatNotificationFor(
   };
 }
 
+/**
+ * The dead-letter alarm's e-mail (alarm.ts, written from the alarm's cleaned fields) as a chat message: the
+ * subject as title, the text as a code block so that nothing in it is markup.
+ */
+export function alarmChat(email: { subject: string; message: string }): ChatNotification {
+  const text = email.message.replace(/`/g, "'").slice(0, 3000);
+  return {
+    version: '1.0',
+    source: 'custom',
+    content: {
+      textType: 'client-markdown',
+      title: fitSubject(email.subject),
+      description: `\`\`\`\n${text}\n\`\`\``,
+      keywords: ['Security Hub', 'dead-letter'],
+    },
+    metadata: { eventType: 'SecurityHubNotificationsDeadLetterAlarm' },
+  };
+}
+
 /** The SNS message for a chat notification (SNS delivers it to Amazon Q Developer as it is). */
 export function chatMessage(notification: ChatNotification): string {
   return JSON.stringify(notification);

@@ -25,7 +25,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterAlarmEmail, readAlarmEvent } from './alarm.js';
-import { chatMessage, chatNotificationFor } from './chat.js';
+import { alarmChat, chatMessage, chatNotificationFor } from './chat.js';
 import {
   type Destination,
   type DigestDeps,
@@ -254,10 +254,19 @@ export function createHandler(
       if (!email) return result;
       client ??= await makeClient();
       const { PublishCommand } = await loadSns();
-      await client.send(
-        new PublishCommand({ TopicArn: topicArn, Subject: email.subject, Message: email.message }),
-      );
-      result.emails = 1;
+      if (config.emailEnabled) {
+        await client.send(
+          new PublishCommand({ TopicArn: topicArn, Subject: email.subject, Message: email.message }),
+        );
+        result.emails = 1;
+      }
+      // A subscription with a chat channel hears it there too (the only place, without e-mail addresses).
+      if (config.chatTopicArn) {
+        await client.send(
+          new PublishCommand({ TopicArn: config.chatTopicArn, Message: chatMessage(alarmChat(email)) }),
+        );
+        result.chats = 1;
+      }
       return result;
     }
     const result: HandlerResult = { sent: 0, skipped: 0, failed: 0, deadLettered: 0, emails: 0 };

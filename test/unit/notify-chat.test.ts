@@ -15,6 +15,7 @@ import {
 } from '../../src/notify/chat.js';
 import { digestChat, digestEntryOf } from '../../src/notify/digest.js';
 import { consoleUrl, parseFindings } from '../../src/notify/format.js';
+import { createHandler } from '../../src/notify/handler.js';
 import { eventbridgeEmails } from '../../src/notify/transformer.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures');
@@ -159,5 +160,43 @@ describe("eventbridge mode: the chat target's input transformer", () => {
       /^\*Account:\* `111122223333`\n\*Title:\* `S3 bucket is public/,
     );
     expect(document.content.title).toBe('CRITICAL severity Security Hub finding (NEW)');
+  });
+});
+
+describe('the dead-letter alarm in chat', () => {
+  it('a chat-only subscription hears it in the channel, as a valid card without markup from the alarm', async () => {
+    const published: { TopicArn?: string; Subject?: string; Message?: string }[] = [];
+    const handler = createHandler({
+      env: {
+        SNS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:email',
+        CHAT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:chat',
+        EMAIL_ENABLED: 'false',
+        DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/SC-dlq',
+        SUBSCRIPTION_ACCOUNT_ID: '111122223333',
+      },
+      log: () => {},
+      client: () =>
+        ({
+          send: async (c: { input: (typeof published)[number] }) => {
+            published.push(c.input);
+            return { MessageId: '1' };
+          },
+        }) as never,
+    });
+    const result = await handler({
+      source: 'aws.cloudwatch',
+      alarmArn: 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:SC-x-DeadLetterAlarm-X',
+      region: 'eu-west-1',
+      alarmData: {
+        alarmName: 'SC-x-DeadLetterAlarm-X',
+        state: { value: 'ALARM', reason: 'Threshold `Crossed`' },
+      },
+    });
+    expect(result).toMatchObject({ emails: 0, chats: 1 });
+    expect(published.map((p) => p.TopicArn)).toEqual(['arn:aws:sns:eu-west-1:111122223333:chat']);
+    const card = JSON.parse(published[0]!.Message!);
+    expectValid(card);
+    expect(card.content.title).toMatch(/^Security Hub notifications could not be delivered/);
+    expect(card.content.description).toMatch(/^```\n[^`]*\n```$/);
   });
 });
