@@ -20,6 +20,7 @@ import {
   type EmailSettings,
   findingLink,
   fitSubject,
+  stateWords,
 } from './format.js';
 import type { Finding } from './model.js';
 import { resolveInputPath } from './transformer.js';
@@ -85,9 +86,7 @@ export function threadIdFor(f: Pick<Finding, 'accountId' | 'id'>): string {
 }
 
 function statusText(f: Finding): string {
-  const words: string[] = [];
-  if (f.workflowStatus !== 'NEW') words.push(f.workflowStatus.replace(/_/g, ' '));
-  if (f.recordState !== 'ACTIVE') words.push(f.recordState.replace(/_/g, ' '));
+  const words = stateWords(f);
   return words.length === 0 ? 'new' : words.join(' and ').toLowerCase();
 }
 

@@ -29,6 +29,8 @@ import {
   findingLink,
   fitSubject,
   MESSAGE_MAX_BYTES,
+  SEVERITY_RANK,
+  stateWords,
   utf8Bytes,
 } from './format.js';
 import type { Finding, FindingFormat } from './model.js';
@@ -133,14 +135,6 @@ function parseBody(body: string): QueuedFinding | undefined {
   }
 }
 
-const SEVERITY_RANK: Record<string, number> = {
-  Fatal: 6,
-  Critical: 5,
-  High: 4,
-  Medium: 3,
-  Low: 2,
-  Informational: 1,
-};
 const rank = (severity: string) => SEVERITY_RANK[severity] ?? 0;
 
 /**
@@ -186,9 +180,7 @@ function countsBySeverity(items: Shown[]): string {
 }
 
 function statusOf(d: Finding): string {
-  const words: string[] = [];
-  if (d.workflowStatus !== 'NEW') words.push(d.workflowStatus.replace(/_/g, ' '));
-  if (d.recordState !== 'ACTIVE') words.push(d.recordState.replace(/_/g, ' '));
+  const words = stateWords(d);
   return words.length === 0 ? 'NEW' : words.join(' and ');
 }
 

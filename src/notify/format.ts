@@ -277,7 +277,7 @@ function accountLabel(f: Finding, settings?: Pick<EmailSettings, 'accountScope'>
 }
 
 /** The words for the finding's state: `new`, or what it is now (`resolved`, `archived`, …). */
-function stateWords(f: Finding): string[] {
+export function stateWords(f: Finding): string[] {
   const words: string[] = [];
   if (f.workflowStatus !== 'NEW') words.push(f.workflowStatus.replace(/_/g, ' '));
   if (f.recordState !== 'ACTIVE') words.push(f.recordState.replace(/_/g, ' '));
@@ -679,7 +679,7 @@ export function emailsForEvent(event: unknown, settings: EmailSettings): Email[]
 /** An event with more findings to send than this becomes one summary e-mail. */
 export const SUMMARY_THRESHOLD = 20;
 
-const SEVERITY_RANK: Record<string, number> = {
+export const SEVERITY_RANK: Record<string, number> = {
   Fatal: 6,
   Critical: 5,
   High: 4,
