@@ -6,7 +6,10 @@
  * and AWS_PROFILE are checked when their AWS context is created).
  */
 export async function checkNamedProfiles(opts: Record<string, unknown>): Promise<void> {
-  const named = (['profile', 'managementProfile'] as const).filter((k) => typeof opts[k] === 'string');
+  // An empty value is the option registry's to refuse (it names the flag and the accepted form).
+  const named = (['profile', 'managementProfile'] as const).filter(
+    (k) => typeof opts[k] === 'string' && opts[k] !== '',
+  );
   if (named.length === 0) return;
   const { assertProfileExists } = await import('../../aws/profiles.js');
   for (const key of named) {
