@@ -211,9 +211,12 @@ export function digestEmail(
   const counts = countsBySeverity(items);
   const accounts = new Set(items.map((i) => i.d.accountId));
   const on = accounts.size === 1 ? ` on ${items[0]!.d.accountId}` : ` on ${accounts.size} accounts`;
-  const subject = fitSubject(
-    `Security Hub digest${on}: ${counts}${items.length > 1 ? ` (${items.length} findings)` : ''}`,
-  );
+  // The counts matter most: the account part, then the total, give way before anything is cut.
+  const total = items.length > 1 ? ` (${items.length} findings)` : '';
+  const subject =
+    [`Security Hub digest${on}: ${counts}${total}`, `Security Hub digest: ${counts}${total}`]
+      .map(fitSubject)
+      .find((text) => !text.endsWith('...')) ?? fitSubject(`Security Hub digest: ${counts}`);
   const head = [
     `Security Hub findings for this subscription${options.period ? ` in ${options.period}` : ''}: ${counts}.`,
     'Each finding is listed once, in its latest state, most severe first; open it in the console for its details.',

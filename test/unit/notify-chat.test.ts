@@ -13,7 +13,7 @@ import {
   eventbridgeChatMessages,
   threadIdFor,
 } from '../../src/notify/chat.js';
-import { digestChat, digestEntryOf } from '../../src/notify/digest.js';
+import { digestChat, digestEmail, digestEntryOf } from '../../src/notify/digest.js';
 import { consoleUrl, parseFindings } from '../../src/notify/format.js';
 import { createHandler } from '../../src/notify/handler.js';
 import { eventbridgeEmails } from '../../src/notify/transformer.js';
@@ -198,5 +198,25 @@ describe('the dead-letter alarm in chat', () => {
     expectValid(card);
     expect(card.content.title).toMatch(/^Security Hub notifications could not be delivered/);
     expect(card.content.description).toMatch(/^```\n[^`]*\n```$/);
+  });
+});
+
+describe('digest subject', () => {
+  it('keeps every severity count within SNS subject rules, dropping the account part first', () => {
+    const [base] = parseFindings(load('events/asff/guardduty-bitcoin-dns.json')).findings;
+    const severities = ['Critical', 'High', 'Medium', 'Low', 'Informational'];
+    const entries = Array.from({ length: 50_000 }, (_, i) =>
+      digestEntryOf({
+        ...base!,
+        id: `f-${i}`,
+        accountId: String(100000000000 + (i % 12)),
+        severity: severities[i % 5]!,
+      }),
+    );
+    const { subject } = digestEmail(entries, { timeZone: 'UTC', skipRepeated: true });
+    expect(subject).toBe(
+      'Security Hub digest: 10000 Critical, 10000 High, 10000 Medium, 10000 Low, 10000 Informational',
+    );
+    expect(subject).toMatch(/^[\x20-\x7e]{1,99}$/);
   });
 });
