@@ -1,4 +1,4 @@
-// Digests against moto SQS and SNS: the formatter Lambda (digest delivery) queues findings in the
+// Chat and digests against moto SQS and SNS: the formatter Lambda (digest delivery) queues findings in the
 // subscription's queue; the scheduled drain and the every-5-minutes SQS batch publish one e-mail and one chat
 // message per period to topics whose SQS subscriptions show what subscribers and the chat channel get.
 import { readFileSync } from 'node:fs';
@@ -288,5 +288,38 @@ describe('digests', () => {
     const [chat] = await chats();
     expect(chat.id).toBe(`secnotify-digest-${digestIdOf(chatIds)}`);
     expect(await receiveAll(emailInbox, false)).toEqual([]);
+  });
+});
+
+describe('each finding with a chat channel', () => {
+  const eachFinding = (extra: Record<string, string> = {}) =>
+    createHandler({
+      env: { ...env(), DELIVERY: 'each', DIGEST_QUEUE_URL: '', ...extra },
+      log: () => {},
+      client: () => sns,
+      sqsClient: () => sqs,
+    });
+
+  it('publishes one e-mail and one chat card per finding, the cards exactly as Amazon Q Developer gets them', async () => {
+    const result = await eachFinding()(load('asff/securityhub-multiple-findings.json'));
+    expect(result).toMatchObject({ sent: 3, emails: 3, chats: 3, failed: 0 });
+    expect(await emails()).toHaveLength(3);
+    const cards = await chats();
+    expect(cards).toHaveLength(3);
+    for (const card of cards) {
+      expect(card).toMatchObject({
+        version: '1.0',
+        source: 'custom',
+        content: { textType: 'client-markdown' },
+      });
+      expect(card.metadata.threadId).toMatch(/^secnotify-finding-[0-9a-f]{40}$/);
+    }
+  });
+
+  it('without e-mail addresses, only the chat channel hears the findings', async () => {
+    const result = await eachFinding({ EMAIL_ENABLED: 'false' })(load('ocsf/guardduty-threat.json'));
+    expect(result).toMatchObject({ sent: 1, emails: 0, chats: 1 });
+    expect(await receiveAll(emailInbox, false)).toEqual([]);
+    expect(await chats()).toHaveLength(1);
   });
 });
