@@ -2,6 +2,7 @@
 // and each SDK client is created (and its package imported) only when a step first needs it, so that
 // `secnotify --help` never loads the SDK.
 import type { CloudFormationClient, CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -43,6 +44,8 @@ export interface AwsContext {
   cloudformation(): Promise<CloudFormationClient>;
   s3(): Promise<S3Client>;
   serviceCatalog(): Promise<ServiceCatalogClient>;
+  /** IAM is global: the SDK's endpoint rules pick the partition's IAM endpoint from the region. */
+  iam(): Promise<IAMClient>;
   organizations(): Promise<OrganizationsClient>;
   ssoAdmin(): Promise<SSOAdminClient>;
   sts(): Promise<STSClient>;
@@ -329,6 +332,10 @@ function buildContext(
     serviceCatalog: lazy('servicecatalog', async () => {
       const { ServiceCatalogClient } = await import('@aws-sdk/client-service-catalog');
       return new ServiceCatalogClient(base);
+    }),
+    iam: lazy('iam', async () => {
+      const { IAMClient } = await import('@aws-sdk/client-iam');
+      return new IAMClient(base);
     }),
     organizations: lazy('organizations', async () => {
       const { OrganizationsClient } = await import('@aws-sdk/client-organizations');

@@ -110,6 +110,14 @@ export const MSG = {
   STEP_DONE: make.success()({ code: 'SN_STEP_DONE', description: 'A step finished.' }),
   STEP_FAILED: make.error()({ code: 'SN_STEP_FAILED', description: 'A step failed.' }),
   RESUME: make.info()({ code: 'SN_RESUME', description: 'What finished and how the same command resumes.' }),
+  STEP_DECLINED: make.warn()({
+    code: 'SN_STEP_DECLINED',
+    description: 'A step’s changes were declined; no further step starts.',
+  }),
+  STEP_ERROR: make.error()({
+    code: 'SN_STEP_ERROR',
+    description: 'Another step failed in the same run (the first failure is the exit error).',
+  }),
 
   // Install
   PLAN: make.info()({ code: 'SN_PLAN', description: 'The install plan.' }),
@@ -134,6 +142,35 @@ export const MSG = {
   ORG_ACCESS_STATUS: make.info<WaitProgress>()({
     code: 'SN_ORG_ACCESS_STATUS',
     description: 'Service Catalog is still enabling AWS Organizations access.',
+  }),
+
+  LAUNCH_ROLE_WAIT: make.info<WaitProgress>()({
+    code: 'SN_LAUNCH_ROLE_WAIT',
+    description: 'Waiting for the launch-role StackSet to put the launch role into the hub account.',
+  }),
+  HUB_LAUNCH_ROLE_STACK: make.warn()({
+    code: 'SN_HUB_LAUNCH_ROLE_STACK',
+    description: 'The launch role was deployed in the hub as a single-account stack.',
+  }),
+  STACK_INSTANCE_PROBLEM: make.warn()({
+    code: 'SN_STACK_INSTANCE_PROBLEM',
+    description: 'A launch-role StackSet instance failed or was skipped: that account has no launch role.',
+  }),
+  ACCOUNT_SHARE_RECIPIENT: make.info()({
+    code: 'SN_ACCOUNT_SHARE_RECIPIENT',
+    description: 'What the recipient of an account share must run to accept it and grant its principals.',
+  }),
+  SHARED_WITHOUT_LAUNCH_ROLE: make.warn()({
+    code: 'SN_SHARED_WITHOUT_LAUNCH_ROLE',
+    description: 'The shares reach accounts that have no launch role.',
+  }),
+  PRODUCT_VERSION_IGNORED: make.warn()({
+    code: 'SN_PRODUCT_VERSION_IGNORED',
+    description: '--product-version was not used because the product template did not change.',
+  }),
+  PRODUCT_VERSIONS_DEPRECATED: make.info()({
+    code: 'SN_PRODUCT_VERSIONS_DEPRECATED',
+    description: 'Earlier product versions were marked deprecated.',
   }),
 
   // Uninstall

@@ -40,15 +40,16 @@ const QUESTIONS = {
 };
 const CONFIRM_BUCKET = 'Deploy these changes to SecurityNotifications-SC-Bucket\\?';
 const CONFIRM_PORTFOLIO = 'Deploy these changes to SecurityNotifications-Service-Catalog\\?';
+// Without management credentials the launch role comes from the single-account stack in the hub.
+const CONFIRM_LAUNCH_ROLE = 'Deploy these changes to SecurityNotifications-IAM-roles\\?';
 const env = (hub: MotoAccount) => ({ ...hub.env, SECNOTIFY_POLL_MS: '100' });
 
 describe('interactive install in a pseudo-terminal', () => {
   it('accepting every default installs with the documented defaults', { timeout: 180_000 }, async () => {
     const hub = await hubInOrganization();
-    const steps = [...Object.values(QUESTIONS), CONFIRM_BUCKET, CONFIRM_PORTFOLIO].map((expect) => ({
-      expect,
-      send: ENTER,
-    }));
+    const steps = [...Object.values(QUESTIONS), CONFIRM_BUCKET, CONFIRM_LAUNCH_ROLE, CONFIRM_PORTFOLIO].map(
+      (expect) => ({ expect, send: ENTER }),
+    );
     const run = await runInPty(
       ['install', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
       steps,

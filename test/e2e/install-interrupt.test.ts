@@ -1,46 +1,27 @@
 // Ctrl-C while CloudFormation is still working: the CLI says what keeps running in AWS and how to resume,
 // exits 130, and the same command run again completes the installation.
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoAccount, motoEndpoint, motoOrganization } from '../support/aws.js';
+import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { BIN, runCli } from '../support/cli.js';
 
-let proxy: Server;
+let proxy: AwsProxy;
 let proxyUrl = '';
 /** While true, the proxy reports every stack as still being created. */
 let holding = true;
 
 beforeAll(async () => {
   // A loopback proxy in front of moto, whose stacks otherwise finish the moment they start.
-  const target = motoEndpoint();
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks);
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
-      ) as Record<string, string>;
-      const answer = await fetch(`${target}${req.url}`, {
-        method: req.method,
-        headers,
-        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
-      });
-      let text = Buffer.from(await answer.arrayBuffer());
-      const action = body.toString('utf8');
-      if (holding && /Action=DescribeStack(s|Events)\b/.test(action)) {
-        text = Buffer.from(text.toString('utf8').replaceAll('CREATE_COMPLETE', 'CREATE_IN_PROGRESS'));
-      }
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' });
-      res.end(text);
-    });
+  proxy = await startAwsProxy(motoEndpoint(), {
+    rewrite: (call, body) =>
+      holding && /^DescribeStack(s|Events)$/.test(call.action)
+        ? body.replaceAll('CREATE_COMPLETE', 'CREATE_IN_PROGRESS')
+        : body,
   });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxyUrl = proxy.url;
 });
-afterAll(() => new Promise<void>((r) => proxy.close(() => r())));
+afterAll(() => proxy.close());
 
 const hubInOrganization = async (): Promise<MotoAccount> => (await motoOrganization()).hub;
 

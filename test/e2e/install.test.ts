@@ -27,7 +27,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
 import { loadConfigFile } from '../../src/core/config.js';
 import { resolveOptions } from '../../src/core/options.js';
-import { type MotoAccount, motoOrganization } from '../support/aws.js';
+import { type MotoAccount, motoOrganization, putLaunchRole } from '../support/aws.js';
 import { runCli } from '../support/cli.js';
 
 const FAST = { SECNOTIFY_POLL_MS: '100' };
@@ -107,6 +107,13 @@ describe('install in the hub account (templates and portfolio steps)', () => {
     expect(doc.hubAccountId).toBe(hub.accountId);
     expect(doc.productVersion).toBe('v1');
     expect(doc.steps.find((s: { id: string }) => s.id === 'templates').outcome).toBe('done');
+    // Without management credentials no StackSet brings the launch role: the hub gets the single-account
+    // launch-role stack before the portfolio stack, whose launch constraint names the role.
+    expect(doc.stacks.map((s: { stackName: string; account: string }) => [s.stackName, s.account])).toEqual([
+      ['SecurityNotifications-SC-Bucket', 'hub'],
+      ['SecurityNotifications-IAM-roles', 'hub'],
+      ['SecurityNotifications-Service-Catalog', 'hub'],
+    ]);
 
     const cfn = new CloudFormationClient(hub.clientConfig);
     const s3 = new S3Client(hub.clientConfig);
@@ -239,6 +246,8 @@ describe('install across the organization (management look-ups, launch roles, sh
       }),
     );
     const portfolioId = portfolio.PortfolioDetail!.Id!;
+    // The StackSet's instance in the hub brings the launch role (moto runs no instances: put it there).
+    await putLaunchRole(hub);
     const result = await runCli(
       [
         'install',
@@ -262,6 +271,13 @@ describe('install across the organization (management look-ups, launch roles, sh
     expect(doc.managementAccountId).toBe(management.accountId);
     expect(doc.portfolioId).toBe(portfolioId);
     expect(doc.shares).toEqual([{ target: memberId, outcome: 'created', errors: [] }]);
+    // The role came from the StackSet: no single-account launch-role stack in the hub.
+    expect(doc.stacks.map((s: { stackName: string }) => s.stackName)).not.toContain(
+      'SecurityNotifications-IAM-roles',
+    );
+    expect(doc.steps.find((s: { id: string }) => s.id === 'portfolio').detail).toContain(
+      'SecurityHubNotificationsServiceCatalogLaunchRole present in hub',
+    );
 
     const shares = await sc.send(
       new DescribePortfolioSharesCommand({ PortfolioId: portfolioId, Type: 'ACCOUNT' }),

@@ -17,7 +17,7 @@ import {
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { describe, expect, it } from 'vitest';
-import { motoAccount, motoOrganization } from '../support/aws.js';
+import { motoAccount, motoOrganization, putLaunchRole } from '../support/aws.js';
 import { runCli } from '../support/cli.js';
 
 const FAST = { SECNOTIFY_POLL_MS: '100' };
@@ -75,6 +75,8 @@ describe('uninstall', () => {
     ).PortfolioDetail!.Id!;
     const roleArn = `arn:aws:iam::${management.accountId}:role/OrganizationAccountAccessRole`;
     const env = { ...hub.env, ...FAST };
+    // The launch role the StackSet's instance would bring to the hub (moto runs no instances).
+    await putLaunchRole(hub);
     const installed = await runCli(
       [
         'install',
@@ -121,16 +123,20 @@ describe('uninstall', () => {
       'launch-roles': 'removed',
       'org-setup': 'skipped',
     });
-    // Removed in the documented order: shares before the portfolio, buckets emptied before their stack.
-    const order = [
-      'Removing',
-      'Deleting stack SecurityNotifications-Service-Catalog',
-      'Deleting stack SecurityNotifications-SC-Bucket',
-      'Deleting stack SecurityNotifications-IAM-roles-StackSet',
-    ];
-    const positions = order.map((text) => removed.stderr.indexOf(text === 'Removing' ? 'shares: ' : text));
-    expect(positions.every((p) => p >= 0)).toBe(true);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    // Removed in dependency order: shares before the portfolio, the portfolio before the buckets' stack
+    // and before the launch roles its constraint names; the StackSet and the buckets go at the same time.
+    const at = (text: string) => removed.stderr.indexOf(text);
+    const sharesGone = at('"step":"shares"');
+    const portfolioGone = at('Deleting stack SecurityNotifications-Service-Catalog');
+    const bucketStack = at('Deleting stack SecurityNotifications-SC-Bucket');
+    const stackSet = at('Deleting stack SecurityNotifications-IAM-roles-StackSet');
+    expect(
+      [sharesGone, portfolioGone, bucketStack, stackSet].every((p) => p >= 0),
+      removed.stderr,
+    ).toBe(true);
+    expect(sharesGone).toBeLessThan(portfolioGone);
+    expect(portfolioGone).toBeLessThan(bucketStack);
+    expect(portfolioGone).toBeLessThan(stackSet);
 
     expect(await stackExists(hubCfn, STACKS.portfolio)).toBe(false);
     expect(await stackExists(hubCfn, STACKS.bucket)).toBe(false);

@@ -35,8 +35,11 @@ export function randomAccountId(): string {
   return String(randomInt(100_000_000_000, 999_999_999_999));
 }
 
-export async function motoAccount(region = 'us-east-1', accountId = randomAccountId()): Promise<MotoAccount> {
-  const endpoint = motoEndpoint();
+export async function motoAccount(
+  region = 'us-east-1',
+  accountId = randomAccountId(),
+  endpoint = motoEndpoint(),
+): Promise<MotoAccount> {
   const sts = new STSClient({
     endpoint,
     region,
@@ -83,8 +86,8 @@ export interface MotoOrganization {
 }
 
 /** A fresh organization (all features) in moto: its management account, a hub and a workload account. */
-export async function motoOrganization(region = 'eu-west-1'): Promise<MotoOrganization> {
-  const management = await motoAccount(region);
+export async function motoOrganization(region = 'eu-west-1', endpoint?: string): Promise<MotoOrganization> {
+  const management = await motoAccount(region, randomAccountId(), endpoint ?? motoEndpoint());
   const org = new OrganizationsClient(management.clientConfig);
   const orgId = (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
   const account = async (name: string) =>
@@ -93,6 +96,49 @@ export async function motoOrganization(region = 'eu-west-1'): Promise<MotoOrgani
         new CreateAccountCommand({ AccountName: name, Email: `${name}-${management.accountId}@example.com` }),
       )
     ).CreateAccountStatus!.AccountId!;
-  const hub = await motoAccount(region, await account('security-tooling'));
+  const hub = await motoAccount(region, await account('security-tooling'), management.endpoint);
   return { management, hub, memberId: await account('workload'), orgId, org };
+}
+
+/**
+ * Puts the Service Catalog launch role into an account, as the launch-role StackSet's instance would
+ * (moto runs no StackSet instances): a stack with just the role, so install finds it with iam:GetRole.
+ */
+export async function putLaunchRole(account: MotoAccount): Promise<void> {
+  const { CloudFormationClient, CreateStackCommand, waitUntilStackCreateComplete } = await import(
+    '@aws-sdk/client-cloudformation'
+  );
+  const cfn = new CloudFormationClient(account.clientConfig);
+  const template = {
+    Resources: {
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: 'SecurityHubNotificationsServiceCatalogLaunchRole',
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'servicecatalog.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          },
+        },
+      },
+    },
+  };
+  await cfn.send(
+    new CreateStackCommand({
+      StackName: 'StackSet-instance-launch-role',
+      TemplateBody: JSON.stringify(template),
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+    }),
+  );
+  await waitUntilStackCreateComplete(
+    { client: cfn, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+    { StackName: 'StackSet-instance-launch-role' },
+  );
+  cfn.destroy();
 }

@@ -30,10 +30,10 @@ import {
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { REMOVAL_RUNNERS, type StepAccount, type UninstallState } from '../../src/cli/uninstall/steps.js';
 import { DeploymentError, OperationError } from '../../src/core/errors.js';
 import { MSG } from '../../src/core/messages.js';
 import { formatRemovalPlan, planRemoval, type RemovalStep } from '../../src/core/removal.js';
+import { REMOVAL_RUNNERS, type StepAccount, type UninstallState } from '../../src/ops/uninstall/steps.js';
 import {
   denied,
   HUB,
@@ -253,10 +253,11 @@ function state(
   facts = installed(),
   extra: Partial<UninstallState> = {},
 ): UninstallState & { io: ReturnType<typeof recorder> } {
+  const io = recorder();
   return {
     hub,
     facts,
-    io: recorder(),
+    io,
     signal: new AbortController().signal,
     color: false,
     pollIntervalMs: 1,

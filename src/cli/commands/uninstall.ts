@@ -5,11 +5,10 @@ import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { AbortError } from '../../core/errors.js';
 import { MSG, REQ } from '../../core/messages.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
+import { runUninstall } from '../../ops/uninstall/index.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
 import type { UninstallFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
-import { runSteps } from '../run-steps.js';
-import { REMOVAL_RUNNERS } from '../uninstall/steps.js';
 
 export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<void> {
   const { io } = ctx;
@@ -69,18 +68,16 @@ export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<v
         ? { pollIntervalMs: ctx.globals.pollInterval, settleMs: ctx.globals.pollInterval }
         : {}),
     };
-    const outcomes = await runSteps(plan.steps, (step) => REMOVAL_RUNNERS[step.id](state, step), {
-      io,
-      signal: ctx.signal,
-      resumeText: (finished) =>
-        `Removed before the failure: ${finished.length ? finished.join(', ') : 'nothing'}. Run the same command again after fixing the cause: what is gone is skipped.`,
-    });
+    const { reports: outcomes } = await runUninstall(plan.steps, state);
     const summary = [
       'Uninstall complete.',
       ...outcomes.map((o) => `  ${o.id.padEnd(15)} ${o.outcome.padEnd(8)} ${o.detail}`),
       ...plan.notes.map((n) => `Note: ${n}`),
     ];
-    io.result({ ...base, dryRun, nothingToRemove: false, removed: outcomes }, summary.join('\n'));
+    io.result(
+      { ...base, dryRun, nothingToRemove: false, removed: outcomes.map(({ ms: _ms, ...o }) => o) },
+      summary.join('\n'),
+    );
   } finally {
     accounts.close();
   }

@@ -3,18 +3,21 @@
 import type { AwsContext } from '../../aws/clients.js';
 import { resolveOus } from '../../aws/organization.js';
 import { UsageError } from '../../core/errors.js';
-import type { SecnotifyOptions, ShareTarget } from '../../core/options.js';
+import type { ResolvedShareTarget, SecnotifyOptions } from '../../core/options.js';
 import { patterns } from '../../core/patterns.js';
+import type { ResolvedOptions } from '../../ops/install/context.js';
 
 const isId = (t: string) => t === 'root' || patterns.ouId.regex.test(t) || patterns.rootId.regex.test(t);
 
 export async function resolveOuNames(
   options: SecnotifyOptions,
   management: AwsContext | undefined,
-): Promise<SecnotifyOptions> {
+): Promise<ResolvedOptions> {
   const sharePaths = options.share.flatMap((t) => (t.kind === 'ou-path' ? [t.path] : []));
   const stackSetPaths = options.launchRole ? options.stacksetTargets.filter((t) => !isId(t)) : [];
-  if (sharePaths.length === 0 && stackSetPaths.length === 0) return options;
+  if (sharePaths.length === 0 && stackSetPaths.length === 0) {
+    return { ...options, share: options.share.filter((t): t is ResolvedShareTarget => t.kind !== 'ou-path') };
+  }
   const field = sharePaths.length > 0 ? '--share' : '--stackset-targets';
   if (!management) {
     throw new UsageError(
@@ -23,7 +26,7 @@ export async function resolveOuNames(
     );
   }
   const org = await management.organizations();
-  const share: ShareTarget[] = [];
+  const share: ResolvedShareTarget[] = [];
   for (const target of options.share) {
     if (target.kind !== 'ou-path') share.push(target);
     else {

@@ -46,6 +46,8 @@ export interface UninstallState {
   io: IoHost;
   signal: AbortSignal;
   color: boolean;
+  /** The step this state is handed to; its messages carry the id. */
+  step?: string;
   /** Polling of stacks, shares and StackSets; default: each wrapper's own. */
   pollIntervalMs?: number;
   /** Wait between emptying passes for late access-log objects; default 2 s. */
@@ -71,6 +73,7 @@ async function removeStack(
 ): Promise<'deleted' | 'absent'> {
   const hooks: StackHooks = {
     io: s.io,
+    ...(s.step ? { step: s.step } : {}),
     signal: s.signal,
     ...(s.pollIntervalMs !== undefined ? { pollIntervalMs: s.pollIntervalMs } : {}),
   };
