@@ -17,7 +17,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publishDigests, queueBodies } from '../src/notify/digest.js';
+import { queueBodies } from '../src/notify/digest.js';
+import { publishDigests } from '../src/notify/digest-delivery.js';
 import { type EmailSettings, emailsForEvent, parseFindings, planEmails } from '../src/notify/format.js';
 import { createHandler, PUBLISH_CONCURRENCY } from '../src/notify/handler.js';
 

@@ -26,17 +26,14 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterAlarmEmail, readAlarmEvent } from './alarm.js';
 import { alarmChat, chatMessage, chatNotificationFor } from './chat.js';
+import { type Destination, digestChat, digestEntryOf, queueBodies } from './digest.js';
 import {
-  type Destination,
   type DigestDeps,
-  digestChat,
-  digestEntryOf,
   digestFromRecords,
   drainQueue,
   isDrainEvent,
   isSqsEvent,
-  queueBodies,
-} from './digest.js';
+} from './digest-delivery.js';
 import {
   type AccountScope,
   type Delivery,

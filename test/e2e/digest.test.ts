@@ -13,7 +13,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { digestIdOf, drainQueue, queueBodies } from '../../src/notify/digest.js';
+import { digestIdOf, queueBodies } from '../../src/notify/digest.js';
+import { drainQueue } from '../../src/notify/digest-delivery.js';
 import { parseFindings } from '../../src/notify/format.js';
 import { createHandler } from '../../src/notify/handler.js';
 import { type MotoAccount, motoAccount } from '../support/aws.js';
