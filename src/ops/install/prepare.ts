@@ -73,7 +73,7 @@ async function held(
 
 /** The product template's URL if the bucket stack is deployed (the key is the content hash). */
 async function productTemplate(ctx: InstallContext) {
-  const sha256 = renderProductTemplate(ctx.options, {}).sha256;
+  const sha256 = renderProductTemplate(ctx.options, { partition: ctx.hubCaller.partition }).sha256;
   const bucket = await deployedBucketName(await ctx.hub.cloudformation(), ctx.options);
   const key = productTemplateKey(sha256);
   const url = bucket ? s3ObjectUrl(bucket, key, ctx.hub.region, ctx.hubCaller.partition) : undefined;
