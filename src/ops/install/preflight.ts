@@ -2,11 +2,13 @@
 // the questions; a blocking failure stops here, warnings are shown, what install does itself is shown as
 // "to do by install"), the warning about a permission set its own principals do not include, and the
 // Identity Center home region.
+
 import type { AwsContext, CallerIdentity } from '../../aws/clients.js';
 import { diagnose } from '../../aws/diagnose.js';
 import { findIdentityCenterHomeRegion, identityCenterCandidateRegions } from '../../aws/identity-center.js';
 import type { OrganizationInfo } from '../../aws/organization.js';
 import { isDelegatedAdmin } from '../../aws/organization.js';
+import { hintCommand } from '../../cli/io/command-name.js';
 import { doctorSettings } from '../../core/doctor.js';
 import { OperationError, UsageError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
@@ -86,7 +88,7 @@ export async function preflight(
   if (!report.installable) {
     const blocking = report.checks.filter((c) => c.verdict === 'fail' && c.blocking).map((c) => c.title);
     throw new OperationError(`Pre-flight checks failed, nothing was changed: ${blocking.join('; ')}.`, {
-      hint: 'Apply the remedies above; `secnotify doctor` repeats the checks.',
+      hint: `Apply the remedies above; ${hintCommand('doctor')} repeats the checks.`,
     });
   }
 }

@@ -1,6 +1,8 @@
 // The portfolio shares from the hub (delegated administrator): organization, OUs, accounts.
+
 import { type ShareResult, sharePortfolio, unsharePortfolio } from '../../aws/catalog.js';
 import { readOrganizationTree } from '../../aws/organization-tree.js';
+import { hintCommand } from '../../cli/io/command-name.js';
 import { recipientCommands } from '../../core/account-shares.js';
 import { OperationError } from '../../core/errors.js';
 import {
@@ -54,7 +56,7 @@ export async function share(
   const portfolioId = run.portfolio?.portfolioId ?? (await deployedPortfolioIds(ctx)).portfolioId;
   if (!portfolioId) {
     throw new OperationError('No portfolio to share: the portfolio stack is not deployed.', {
-      hint: 'Run the portfolio step first: secnotify install --steps portfolio,share',
+      hint: `Run the portfolio step first: ${hintCommand('install --steps portfolio,share')}`,
     });
   }
   const targets = ctx.options.share;
