@@ -5,6 +5,7 @@
 // earlier step that has not run yet (the template URL, the product ID) says what it will do instead.
 import { productTemplateKey, s3ObjectUrl } from '../../aws/artifacts.js';
 import { listPortfolioShares, listProvisioningArtifacts, type PortfolioShare } from '../../aws/catalog.js';
+import { roleLookup } from '../../aws/iam-roles.js';
 import { findIdentityCenterInstance } from '../../aws/identity-center.js';
 import {
   findRoot,
@@ -19,6 +20,7 @@ import type { IoHost } from '../../core/io.js';
 import { type ResolvedShareTarget, shareTargetText } from '../../core/options.js';
 import type { PlannedStep, StepId } from '../../core/plan.js';
 import { planProductVersions } from '../../core/product-versions.js';
+import { LAUNCH_ROLE_NAME } from '../../core/render/infrastructure.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { stepIo } from '../engine.js';
 import { type InstallContext, managementIn, renderContext, rendered } from './context.js';
@@ -145,9 +147,15 @@ async function planPortfolio(ctx: InstallContext, run: Run, stackSetRuns: boolea
   if (!ctx.options.launchRole || stackSetRuns) return planned;
   // Without the StackSet in this run the launch role must already be in the hub, or come from the
   // single-account launch-role stack (hub-launch-role.ts), deployed before the portfolio stack.
+  const present = await roleLookup(ctx.hub)(LAUNCH_ROLE_NAME).catch(() => undefined);
+  if (present) return { ...planned, lines: [...planned.lines, `${LAUNCH_ROLE_NAME} present in the hub`] };
   return {
     ...planned,
-    lines: [...planned.lines, 'first deploys the hub launch-role stack if the launch role is not in the hub'],
+    changes: true,
+    lines: [
+      ...planned.lines,
+      `first deploys the hub launch-role stack (${LAUNCH_ROLE_NAME} ${present === false ? 'is not in the hub' : 'could not be looked up'})`,
+    ],
   };
 }
 
