@@ -50,6 +50,27 @@ describe('install: the management credentials', () => {
   });
 });
 
+describe('install: the one confirmation without a terminal', () => {
+  it('exits 2 naming --yes when there is no terminal and no --yes, before any change', async () => {
+    const { hub } = await motoOrganization();
+    const result = await runCli(['install', '--steps', 'templates', '--idc-region', 'eu-west-1'], {
+      env: { ...hub.env, ...FAST },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('there is no terminal to confirm on: pass --yes');
+    expect(await liveStacks(hub)).toEqual([]);
+  });
+
+  it('documents the exit codes of a plan with changes (3) and a declined plan (4) in its help', async () => {
+    const help = await runCli(['install', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--detailed-exitcode');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      '3 changes pending (--dry-run --detailed-exitcode), 4 plan declined (nothing changed), 130 interrupted',
+    );
+  });
+});
+
 describe('install --dry-run on a fresh hub', () => {
   it('plans every step, the organization setup included, and exits 3 with --detailed-exitcode', async () => {
     const { hub, management } = await motoOrganization();
