@@ -1,10 +1,12 @@
 // The entry: parse, run one command, print any error once, exit with the documented code
-// (0 success, 1 failure, 2 bad usage or input, 130 interrupted).
+// (0 success, 1 failure, 2 bad usage or input, 130 interrupted). With --json, stdout holds exactly one
+// JSON document whatever happens (src/cli/io/json-document.ts).
 import { type Command, CommanderError, type OptionValues } from 'commander';
 import { DeploymentError, ExitCode, SecnotifyError } from '../core/errors.js';
 import { MSG } from '../core/messages.js';
 import { decideColor, type GlobalOptions } from './context.js';
-import { type ClosableIoHost, createIoHost, detectInteractive } from './io/hosts.js';
+import { type ClosableIoHost, createIoHost, detectInteractive, JsonIoHost } from './io/hosts.js';
+import { failureDocument } from './io/json-document.js';
 import { checkNamedProfiles } from './io/named-profiles.js';
 import { createPainter } from './io/paint.js';
 import { formatFailureTable } from './io/stack-progress.js';
@@ -60,6 +62,7 @@ async function runCommand<F extends OptionValues>(
     }
     const module = await load();
     await module.run({ io, globals, color, signal: controller.signal }, cmd.opts<F>(), args);
+    if (io instanceof JsonIoHost) io.writeDocument();
   } finally {
     io.close();
     process.off('SIGINT', onSigint);
@@ -68,6 +71,8 @@ async function runCommand<F extends OptionValues>(
 
 /** The one place an error is printed: its message, the failed resources (once, as a table), the hint. */
 function printError(error: unknown): ExitCode {
+  // --json: stdout still gets its one document, now saying what failed.
+  if (io instanceof JsonIoHost) io.writeDocument(error);
   const paint = createPainter(io?.color ?? color);
   const write = (line: string) => process.stderr.write(`${line}\n`);
   if (error instanceof SecnotifyError) {
@@ -97,6 +102,10 @@ async function main(): Promise<void> {
     if (error instanceof CommanderError) {
       // help and version exit 0; every other commander complaint is bad usage.
       process.exitCode = error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage;
+      // Commander already printed its complaint on stderr; --json still gets its one document.
+      if (error.exitCode !== 0 && process.argv.includes('--json')) {
+        process.stdout.write(`${JSON.stringify(failureDocument(error), null, 2)}\n`);
+      }
       return;
     }
     process.exitCode = printError(error);

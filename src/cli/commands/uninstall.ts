@@ -48,14 +48,28 @@ export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<v
       io.result({ ...base, dryRun, nothingToRemove: false, removed: [] }, 'Dry run: nothing was removed.');
       return;
     }
-    const confirmed = await io.requestResponse({
-      kind: 'confirm',
-      code: REQ.CONFIRM_UNINSTALL.code,
-      message: 'Delete everything listed above? This cannot be undone.',
-      defaultResponse: true,
-      flag: '--yes',
-    });
-    if (!confirmed) throw new AbortError('Declined: nothing was removed.');
+    // No is the default (as `sam delete` and the install plan's "Apply this plan? (y/N)"): Enter alone
+    // deletes nothing. --yes is the one way to answer yes without a terminal (CI).
+    const message = 'Delete everything listed above? This cannot be undone.';
+    let confirmed: boolean;
+    if (ctx.globals.yes) {
+      io.notify(
+        MSG.AUTO_CONFIRMED.msg(`${message} yes (--yes)`, {
+          request: REQ.CONFIRM_UNINSTALL.code,
+          response: true,
+        }),
+      );
+      confirmed = true;
+    } else {
+      confirmed = await io.requestResponse({
+        kind: 'confirm',
+        code: REQ.CONFIRM_UNINSTALL.code,
+        message,
+        defaultResponse: false,
+        flag: '--yes',
+      });
+    }
+    if (!confirmed) throw new AbortError('Cancelled: nothing was removed.');
 
     const state = {
       hub: accounts.hub,

@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import type { Activity, IoHost, IoMessage, IoRequest, IoResponse } from '../../core/io.js';
 import { isMessage, MSG } from '../../core/messages.js';
 import type { StackEvent } from '../../core/stack-activity.js';
+import { failureDocument, successDocument } from './json-document.js';
 import { createPainter, type Painter } from './paint.js';
 import { createLinePrinter, createLivePrinter, type StackActivityPrinter } from './stack-progress.js';
 
@@ -116,6 +117,8 @@ export class PlainIoHost extends BaseHost {
 export class JsonIoHost extends BaseHost {
   readonly interactive = false;
   private printed = false;
+  private data: unknown;
+  private written = false;
 
   /** One JSON line per message on stderr: code, level, text and the typed payload. */
   override notify(message: IoMessage): void {
@@ -123,10 +126,19 @@ export class JsonIoHost extends BaseHost {
     this.err.write(`${JSON.stringify(message)}\n`);
   }
 
+  /** Kept until the command ends: the document says whether it succeeded (see json-document.ts). */
   override result(data: unknown): void {
     if (this.printed) throw new Error('JsonIoHost: a command printed two results');
     this.printed = true;
-    this.out.write(`${JSON.stringify(data, null, 2)}\n`);
+    this.data = data;
+  }
+
+  /** Writes the one document on stdout: `{ ok: true, … }`, or `{ ok: false, error, completedSteps }`. */
+  writeDocument(error?: unknown): void {
+    if (this.written) return;
+    this.written = true;
+    const doc = error === undefined ? successDocument(this.data) : failureDocument(error, this.data);
+    this.out.write(`${JSON.stringify(doc, null, 2)}\n`);
   }
 }
 

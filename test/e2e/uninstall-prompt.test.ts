@@ -1,0 +1,51 @@
+// The uninstall question in a pseudo-terminal, as a person meets it: No is the default, so Enter alone
+// deletes nothing; typing y deletes. (--yes, the CI path, is covered in uninstall.test.ts.)
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { describe, expect, it } from 'vitest';
+import { motoOrganization } from '../support/aws.js';
+import { runCli } from '../support/cli.js';
+import { ENTER, runInPty } from '../support/pty.js';
+
+const BUCKET_STACK = 'SecurityNotifications-SC-Bucket';
+const QUESTION = 'Delete everything listed above\\? This cannot be undone\\. \\(y/N\\)';
+
+async function stackExists(cfn: CloudFormationClient, name: string): Promise<boolean> {
+  try {
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: name }));
+    return out.Stacks?.[0]?.StackStatus !== 'DELETE_COMPLETE';
+  } catch {
+    return false;
+  }
+}
+
+describe('uninstall asks with No as the default', () => {
+  it('Enter at "(y/N)" deletes nothing; "y" then deletes', { timeout: 120_000 }, async () => {
+    const { hub } = await motoOrganization();
+    const env = { ...hub.env, SECNOTIFY_POLL_MS: '100' };
+    const installed = await runCli(['install', '--yes', '--steps', 'templates'], { env });
+    expect(installed.code, installed.stderr).toBe(0);
+    const cfn = new CloudFormationClient(hub.clientConfig);
+
+    const declined = await runInPty(
+      ['uninstall'],
+      [{ expect: QUESTION, send: ENTER }, { expect: 'Cancelled: nothing was removed' }],
+      env,
+    );
+    expect(declined.timeout, declined.transcript).toBeNull();
+    expect(declined.code, declined.transcript).not.toBe(0);
+    expect(declined.transcript).not.toContain('Uninstall complete');
+    expect(await stackExists(cfn, BUCKET_STACK)).toBe(true);
+
+    const accepted = await runInPty(
+      ['uninstall'],
+      [
+        { expect: QUESTION, send: `y${ENTER}` },
+        { expect: 'Uninstall complete', timeout: 60 },
+      ],
+      env,
+    );
+    expect(accepted.timeout, accepted.transcript).toBeNull();
+    expect(accepted.code, accepted.transcript).toBe(0);
+    expect(await stackExists(cfn, BUCKET_STACK)).toBe(false);
+  });
+});
