@@ -10,6 +10,7 @@ import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.j
 import type { StatusFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/stack-progress.js';
+import { withElapsed } from '../io/wait-progress.js';
 import { formatStatus } from '../status/report.js';
 
 export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void> {
@@ -28,7 +29,9 @@ export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void
         text: `Cannot render the product template to compare versions: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    const facts = await gatherInstallationFactsOf(accounts, options);
+    const facts = await withElapsed(io, 'Looking at the installation', () =>
+      gatherInstallationFactsOf(accounts, options),
+    );
     const report = evaluateStatus(facts, {
       ...(productTemplateHash ? { productTemplateHash } : {}),
       options,

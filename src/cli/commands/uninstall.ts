@@ -9,6 +9,7 @@ import { runUninstall } from '../../ops/uninstall/index.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
 import type { UninstallFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
+import { withElapsed } from '../io/wait-progress.js';
 
 export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<void> {
   const { io } = ctx;
@@ -25,8 +26,13 @@ export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<v
 
   const accounts = await openAccounts(read);
   try {
-    const options = await deployedOptions(accounts, read, io);
-    const facts = await gatherInstallationFactsOf(accounts, options);
+    // Listing stacks, shares and every object version of the buckets can take a while: show it.
+    const facts = await withElapsed(
+      io,
+      'Working out what to remove',
+      async () => gatherInstallationFactsOf(accounts, await deployedOptions(accounts, read, io)),
+      { done: () => 'Worked out what to remove' },
+    );
     const plan = planRemoval(facts, choices);
     const base = {
       hubAccountId: accounts.hubCaller.accountId,

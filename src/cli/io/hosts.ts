@@ -19,6 +19,34 @@ export interface HostSettings {
   interactive: boolean;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  /** The clock that rate-limits progress lines (tests pass a fake one). */
+  now?: () => number;
+}
+
+/**
+ * Progress of a wait (poll progress, buckets being emptied, StackSet instances, share status): shown once a
+ * wait has lasted PROGRESS_AFTER_MS, then in plain and JSON output at most one line per wait every
+ * PROGRESS_EVERY_MS (CI logs stay short); on a terminal in a spinner. --debug shows every one.
+ */
+export const PROGRESS_AFTER_MS = 2_000;
+export const PROGRESS_EVERY_MS = 5_000;
+const PROGRESS_CODES: ReadonlySet<string> = new Set([
+  MSG.WAIT.code,
+  MSG.SHARE_STATUS.code,
+  MSG.UNSHARE_STATUS.code,
+  MSG.BUCKET_PROGRESS.code,
+  MSG.STACKSET_INSTANCES.code,
+  MSG.ORG_ACCESS_STATUS.code,
+  MSG.LAUNCH_ROLE_WAIT.code,
+]);
+
+function progressOf(message: IoMessage): { key: string; elapsedMs?: number } | undefined {
+  if (!PROGRESS_CODES.has(message.code)) return undefined;
+  const data = (message.data ?? {}) as { step?: unknown; description?: unknown; elapsedMs?: unknown };
+  return {
+    key: `${message.code} ${String(data.step ?? '')} ${String(data.description ?? '')}`,
+    ...(typeof data.elapsedMs === 'number' ? { elapsedMs: data.elapsedMs } : {}),
+  };
 }
 
 /** Whether a person is at the keyboard: TTYs on both ends, and not a CI run. */
@@ -52,8 +80,24 @@ abstract class BaseHost implements IoHost {
     this.err.write(`${line}\n`);
   }
 
+  /** When each wait last printed a progress line. */
+  private readonly progressShown = new Map<string, number>();
+
+  /** Whether a progress message is due: after PROGRESS_AFTER_MS of waiting, then every PROGRESS_EVERY_MS. */
+  protected progressDue(message: IoMessage): boolean {
+    const progress = progressOf(message);
+    if (!progress) return message.level !== 'debug' || this.settings.debug;
+    if (this.settings.debug) return true;
+    if (progress.elapsedMs !== undefined && progress.elapsedMs < PROGRESS_AFTER_MS) return false;
+    const now = (this.settings.now ?? Date.now)();
+    const last = this.progressShown.get(progress.key);
+    if (last !== undefined && now - last < PROGRESS_EVERY_MS) return false;
+    this.progressShown.set(progress.key, now);
+    return true;
+  }
+
   notify(message: IoMessage): void {
-    if (message.level === 'debug' && !this.settings.debug) return;
+    if (!this.progressDue(message)) return;
     if (isMessage(message, MSG.STACK_ACTIVITY)) {
       this.printer ??= this.createPrinter();
       this.printer.onEvent(message.data as StackEvent);
@@ -122,7 +166,7 @@ export class JsonIoHost extends BaseHost {
 
   /** One JSON line per message on stderr: code, level, text and the typed payload. */
   override notify(message: IoMessage): void {
-    if (message.level === 'debug' && !this.settings.debug) return;
+    if (!this.progressDue(message)) return;
     this.err.write(`${JSON.stringify(message)}\n`);
   }
 
@@ -146,6 +190,32 @@ export class InteractiveIoHost extends BaseHost {
   readonly interactive = true;
   /** The spinners that are running: paused while a prompt owns the terminal. */
   private readonly spinners = new Set<Spinner>();
+
+  /** The spinner that shows the latest wait progress; ends when anything else is printed. */
+  private waiting: Spinner | undefined;
+
+  override notify(message: IoMessage): void {
+    if (progressOf(message) && !this.settings.debug) {
+      // A running stack view already shows progress; otherwise the wait gets a spinner of its own.
+      if (this.live) return;
+      const text = stepPrefix(message) + message.text;
+      if (this.waiting) this.waiting.update(text);
+      else this.waiting = this.activityWithoutLine(text);
+      return;
+    }
+    this.endWaiting();
+    super.notify(message);
+  }
+
+  private endWaiting(): void {
+    this.waiting?.stop();
+    this.waiting = undefined;
+  }
+
+  override close(): void {
+    this.endWaiting();
+    super.close();
+  }
 
   override async requestResponse<R extends IoRequest>(request: R): Promise<IoResponse<R>> {
     if (this.settings.yes) return super.requestResponse(request);
@@ -176,6 +246,7 @@ export class InteractiveIoHost extends BaseHost {
       color: this.color,
       live: {
         show: (text) => {
+          this.endWaiting();
           if (this.live) this.live.update(text);
           else this.live = this.activityWithoutLine(text);
         },
