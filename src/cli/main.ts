@@ -5,6 +5,7 @@ import { type Command, CommanderError, type OptionValues } from 'commander';
 import { DeploymentError, ExitCode, SecnotifyError } from '../core/errors.js';
 import { MSG } from '../core/messages.js';
 import { decideColor, type GlobalOptions } from './context.js';
+import { spellCommands } from './io/command-name.js';
 import { type ClosableIoHost, createIoHost, detectInteractive, JsonIoHost } from './io/hosts.js';
 import { failureDocument } from './io/json-document.js';
 import { checkNamedProfiles } from './io/named-profiles.js';
@@ -76,13 +77,13 @@ function printError(error: unknown): ExitCode {
   const paint = createPainter(io?.color ?? color);
   const write = (line: string) => process.stderr.write(`${line}\n`);
   if (error instanceof SecnotifyError) {
-    write(paint.message('error', error.message));
+    write(paint.message('error', spellCommands(error.message)));
     if (error instanceof DeploymentError && error.failedResources.length > 0) {
       write('Failed resources:');
       for (const line of formatFailureTable(error.failedResources, { color: io?.color ?? color }).split('\n'))
         write(`  ${line}`);
     }
-    if (error.hint) write(paint.dim(error.hint));
+    if (error.hint) write(paint.dim(spellCommands(error.hint)));
     if (debug && error.stack) write(paint.dim(error.stack));
     return error.exitCode;
   }

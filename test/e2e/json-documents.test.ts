@@ -1,8 +1,8 @@
 // --json: stdout holds exactly one JSON document for every command, on failure too, so a script can
 // always parse it and branch on `ok` (and `error.exitCode`). Run through the built CLI, as CI runs it.
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
@@ -60,5 +60,28 @@ describe('--json success documents say ok: true', () => {
     const result = await runCli(['render', '--out', dir, '--region', 'eu-west-1', '--json'], NO_AWS);
     expect(result.code, result.stderr).toBe(0);
     expect(oneDocument(result.stdout).ok).toBe(true);
+  });
+});
+
+describe('hints name the command as it runs here', () => {
+  it('`npx secnotify doctor` when secnotify is not on PATH, `secnotify doctor` when it is', async () => {
+    const nodeOnly = dirname(process.execPath);
+    const off = await runCli(['doctor'], {
+      cleanEnv: true,
+      env: { AWS_REGION: 'eu-west-1', PATH: nodeOnly },
+    });
+    expect(off.code).toBe(1);
+    expect(off.stderr).toContain('then run `npx secnotify doctor` again');
+
+    const bin = mkdtempSync(join(tmpdir(), 'secnotify-bin-'));
+    writeFileSync(join(bin, 'secnotify'), '#!/bin/sh\n');
+    chmodSync(join(bin, 'secnotify'), 0o755);
+    const on = await runCli(['doctor', '--json'], {
+      cleanEnv: true,
+      env: { AWS_REGION: 'eu-west-1', PATH: `${bin}:${nodeOnly}` },
+    });
+    expect(oneDocument(on.stdout).error).toMatchObject({
+      hint: expect.stringContaining('then run `secnotify doctor` again'),
+    });
   });
 });

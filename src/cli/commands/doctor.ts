@@ -5,6 +5,7 @@ import { doctorSettings, formatDoctorReport } from '../../core/doctor.js';
 import { OperationError, UsageError } from '../../core/errors.js';
 import type { DoctorFlags } from '../command-options.js';
 import { type CommandContext, gatherOptions } from '../context.js';
+import { hintCommand, spellCommands } from '../io/command-name.js';
 
 export async function run(ctx: CommandContext, flags: DoctorFlags): Promise<void> {
   const { options, connection } = gatherOptions(ctx, flags);
@@ -28,10 +29,15 @@ export async function run(ctx: CommandContext, flags: DoctorFlags): Promise<void
     close();
   }
 
-  ctx.io.result(report, formatDoctorReport(report));
+  // Remedies name commands the way this installation runs them (`npx secnotify …` off PATH).
+  const spelled = {
+    ...report,
+    checks: report.checks.map((c) => (c.remedy ? { ...c, remedy: spellCommands(c.remedy) } : c)),
+  };
+  ctx.io.result(spelled, formatDoctorReport(spelled));
   if (!report.ok) {
     throw new OperationError(`doctor: ${report.counts.fail} check(s) failed.`, {
-      hint: 'Apply the remedies shown for each failed check, then run `secnotify doctor` again.',
+      hint: `Apply the remedies shown for each failed check, then run \`${hintCommand('doctor')}\` again.`,
     });
   }
 }

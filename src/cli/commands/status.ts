@@ -9,6 +9,7 @@ import { evaluateStatus } from '../../core/status.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
 import type { StatusFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
+import { spellCommands } from '../io/command-name.js';
 import { formatTable } from '../io/stack-progress.js';
 import { withElapsed } from '../io/wait-progress.js';
 import { formatStatus } from '../status/report.js';
@@ -32,10 +33,16 @@ export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void
     const facts = await withElapsed(io, 'Looking at the installation', () =>
       gatherInstallationFactsOf(accounts, options),
     );
-    const report = evaluateStatus(facts, {
+    const evaluated = evaluateStatus(facts, {
       ...(productTemplateHash ? { productTemplateHash } : {}),
       options,
     });
+    // Problems name commands the way this installation runs them (`npx secnotify …` off PATH).
+    const report = {
+      ...evaluated,
+      problems: evaluated.problems.map((p) => spellCommands(p)),
+      parts: evaluated.parts.map((p) => ({ ...p, problems: p.problems.map((q) => spellCommands(q)) })),
+    };
     io.result(
       report,
       formatStatus(report, (header, rows) => formatTable(header, rows, ctx.color && io.interactive)),

@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import type { Activity, IoHost, IoMessage, IoRequest, IoResponse } from '../../core/io.js';
 import { isMessage, MSG } from '../../core/messages.js';
 import type { StackEvent } from '../../core/stack-activity.js';
+import { spellCommands } from './command-name.js';
 import { failureDocument, successDocument } from './json-document.js';
 import { createPainter, type Painter } from './paint.js';
 import { createLinePrinter, createLivePrinter, type StackActivityPrinter } from './stack-progress.js';
@@ -96,8 +97,9 @@ abstract class BaseHost implements IoHost {
     return true;
   }
 
-  notify(message: IoMessage): void {
-    if (!this.progressDue(message)) return;
+  notify(raw: IoMessage): void {
+    if (!this.progressDue(raw)) return;
+    const message = { ...raw, text: spellCommands(raw.text) };
     if (isMessage(message, MSG.STACK_ACTIVITY)) {
       this.printer ??= this.createPrinter();
       this.printer.onEvent(message.data as StackEvent);
@@ -167,7 +169,7 @@ export class JsonIoHost extends BaseHost {
   /** One JSON line per message on stderr: code, level, text and the typed payload. */
   override notify(message: IoMessage): void {
     if (!this.progressDue(message)) return;
-    this.err.write(`${JSON.stringify(message)}\n`);
+    this.err.write(`${JSON.stringify({ ...message, text: spellCommands(message.text) })}\n`);
   }
 
   /** Kept until the command ends: the document says whether it succeeded (see json-document.ts). */

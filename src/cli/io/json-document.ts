@@ -3,7 +3,9 @@
 //   success: { "ok": true, ...the command's result }
 //   failure: { "ok": false, ...the result printed before the failure (status, doctor), "error": { message,
 //             exitCode, code, hint?, field?, failedResources? }, "completedSteps": [...] }
+
 import { DeploymentError, ExitCode, SecnotifyError, UsageError } from '../../core/errors.js';
+import { spellCommands } from './command-name.js';
 
 export interface JsonError {
   message: string;
@@ -26,10 +28,10 @@ export function completedStepsOf(error: unknown): string[] {
 export function jsonError(error: unknown): JsonError {
   if (error instanceof SecnotifyError) {
     return {
-      message: error.message,
+      message: spellCommands(error.message),
       exitCode: error.exitCode,
       code: error.constructor.name,
-      ...(error.hint ? { hint: error.hint } : {}),
+      ...(error.hint ? { hint: spellCommands(error.hint) } : {}),
       ...(error instanceof UsageError && error.field ? { field: error.field } : {}),
       ...(error instanceof DeploymentError && error.failedResources.length > 0
         ? { failedResources: error.failedResources }

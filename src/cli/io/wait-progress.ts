@@ -1,7 +1,7 @@
 // Poll progress (aws/poll.ts) as messages: "Waiting for <what> (<state>, <elapsed>)" with the payload.
 import { formatElapsed, type PollProgress } from '../../aws/poll.js';
 import type { IoHost } from '../../core/io.js';
-import { MSG, type MessageCode, type MessageSpec, type WaitProgress } from '../../core/messages.js';
+import { type MessageCode, type MessageSpec, MSG, type WaitProgress } from '../../core/messages.js';
 
 /** An `onProgress` for a poll helper that notifies `io` with the declared wait message, scoped to a step. */
 export function waitProgressTo<C extends MessageCode>(

@@ -24,12 +24,12 @@ import {
   waitForStackInstancesGone,
   waitForStackSetIdle,
 } from '../../aws/stacksets.js';
+import { waitProgressTo } from '../../cli/io/wait-progress.js';
 import { DeploymentError, OperationError } from '../../core/errors.js';
 import { type BucketFact, describeShare, type InstallationFacts, valueIfKnown } from '../../core/facts.js';
 import type { IoHost } from '../../core/io.js';
 import { MSG } from '../../core/messages.js';
 import type { RemovalStep, RemovalStepId } from '../../core/removal.js';
-import { waitProgressTo } from '../../cli/io/wait-progress.js';
 
 /** The part of an account context the steps use (tests pass clients of their own). */
 export interface StepAccount {
