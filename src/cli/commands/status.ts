@@ -11,8 +11,9 @@ import type { StatusFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
 import { spellCommands } from '../io/command-name.js';
 import { formatTable } from '../io/stack-progress.js';
+import { terminalWidth } from '../io/table.js';
 import { withElapsed } from '../io/wait-progress.js';
-import { formatStatus } from '../status/report.js';
+import { formatStatus, installedVerdict } from '../status/report.js';
 
 export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void> {
   const { io } = ctx;
@@ -44,8 +45,11 @@ export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void
       parts: evaluated.parts.map((p) => ({ ...p, problems: p.problems.map((q) => spellCommands(q)) })),
     };
     io.result(
-      report,
-      formatStatus(report, (header, rows) => formatTable(header, rows, ctx.color && io.interactive)),
+      // `installed` says "unknown" when nothing was found because lookups failed, never "none".
+      { ...report, installed: installedVerdict(report) === 'unknown' ? 'unknown' : report.installed },
+      formatStatus(report, (header, rows) =>
+        formatTable(header, rows, ctx.color && io.interactive, terminalWidth()),
+      ),
     );
     if (report.couldNotCheck.length > 0) {
       throw new OperationError(`Could not look at: ${report.couldNotCheck.join(', ')} (reasons above).`, {
