@@ -2,7 +2,7 @@
 // deletes nothing; typing y deletes. (--yes, the CI path, is covered in uninstall.test.ts.)
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
-import { motoOrganization } from '../support/aws.js';
+import { motoAccount, motoOrganization } from '../support/aws.js';
 import { runCli } from '../support/cli.js';
 import { ENTER, runInPty } from '../support/pty.js';
 
@@ -47,5 +47,18 @@ describe('uninstall asks with No as the default', () => {
     expect(accepted.timeout, accepted.transcript).toBeNull();
     expect(accepted.code, accepted.transcript).toBe(0);
     expect(await stackExists(cfn, BUCKET_STACK)).toBe(false);
+  });
+});
+
+describe('uninstall shows what it is doing before the list', () => {
+  it('"Working out what to remove…" first, then how long it took', async () => {
+    const account = await motoAccount('eu-west-1');
+    const result = await runCli(['uninstall', '--dry-run'], {
+      env: { ...account.env, SECNOTIFY_POLL_MS: '100' },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toBe('Working out what to remove…');
+    expect(lines).toContainEqual(expect.stringMatching(/^✔ Worked out what to remove \(\d+ s\)$/));
   });
 });
