@@ -3,7 +3,9 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { motoEndpoint, motoOrganization } from '../support/aws.js';
+import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { runCli } from '../support/cli.js';
 
 // No credentials anywhere (cleanEnv): every command that needs AWS fails before any request.
@@ -83,5 +85,37 @@ describe('hints name the command as it runs here', () => {
     expect(oneDocument(on.stdout).error).toMatchObject({
       hint: expect.stringContaining('then run `secnotify doctor` again'),
     });
+  });
+});
+
+describe('--json failure after some steps: completedSteps names them', () => {
+  let proxy: AwsProxy;
+  beforeAll(async () => {
+    // CloudFormation refuses to delete the bucket stack; everything else reaches moto.
+    proxy = await startAwsProxy(motoEndpoint(), {
+      answer: (call) =>
+        call.action === 'DeleteStack' && call.body.includes('SC-Bucket')
+          ? {
+              status: 403,
+              contentType: 'text/xml',
+              body: '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed to delete this stack</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+            }
+          : undefined,
+    });
+  });
+  afterAll(() => proxy.close());
+
+  it('uninstall: the buckets were emptied, then deleting their stack failed', async () => {
+    const { hub } = await motoOrganization();
+    const env = { ...hub.env, SECNOTIFY_POLL_MS: '100', AWS_MAX_ATTEMPTS: '1' };
+    const installed = await runCli(['install', '--yes', '--steps', 'templates'], { env });
+    expect(installed.code, installed.stderr).toBe(0);
+    const result = await runCli(['uninstall', '--yes', '--json'], {
+      env: { ...env, AWS_ENDPOINT_URL: proxy.url },
+    });
+    expect(result.code, result.stderr).toBe(1);
+    const doc = oneDocument(result.stdout);
+    expect(doc).toMatchObject({ ok: false, completedSteps: ['empty-buckets'] });
+    expect((doc.error as { message: string }).message).toMatch(/not allowed to delete this stack/);
   });
 });
