@@ -30,6 +30,8 @@ async function runCommand<F extends OptionValues>(
   debug = globals.debug;
   // Colour is decided here, once, and handed to the host and to every command.
   color = decideColor(globals);
+  // Prompts style their text with node:util styleText, which reads NO_COLOR: --no-color reaches them too.
+  if (!color) process.env.NO_COLOR = '1';
   io = createIoHost({
     json: globals.json,
     yes: globals.yes,
