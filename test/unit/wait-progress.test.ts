@@ -95,6 +95,30 @@ describe('wait progress in plain output', () => {
   });
 });
 
+describe('progress reported without an elapsed time (install share status)', () => {
+  it('the host times the wait from its first report and adds the elapsed time to the line', () => {
+    const clock = { t: 50_000 };
+    const { io, lines } = plainHost(clock);
+    const status = (target: string, state: string) =>
+      io.notify({
+        level: 'debug',
+        code: MSG.SHARE_STATUS.code,
+        text: `share ${target}: ${state}`,
+        data: { step: 'share' },
+      });
+    for (let s = 0; s <= 8; s++) {
+      clock.t = 50_000 + s * 1000;
+      status('organization o-abc', s < 4 ? 'NOT_STARTED' : 'IN_PROGRESS');
+    }
+    clock.t += 1000;
+    status('account 111111111111', 'IN_PROGRESS');
+    expect(lines()).toEqual([
+      '[share] share organization o-abc: NOT_STARTED (2 s)',
+      '[share] share organization o-abc: IN_PROGRESS (7 s)',
+    ]);
+  });
+});
+
 describe('withElapsed: a wait that is not a poll (the uninstall inventory)', () => {
   it('prints the start, "still …" lines with the elapsed time, and the end with the total', async () => {
     const clock = { t: 0 };

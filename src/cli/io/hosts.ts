@@ -3,6 +3,7 @@
 // (one JSON line per message on stderr, one result document on stdout). The host owns the stack-activity
 // printer and decides colour once.
 
+import { formatElapsed } from '../../aws/poll.js';
 import { UsageError } from '../../core/errors.js';
 import type { Activity, IoHost, IoMessage, IoRequest, IoResponse } from '../../core/io.js';
 import { isMessage, MSG } from '../../core/messages.js';
@@ -44,8 +45,10 @@ const PROGRESS_CODES: ReadonlySet<string> = new Set([
 function progressOf(message: IoMessage): { key: string; elapsedMs?: number } | undefined {
   if (!PROGRESS_CODES.has(message.code)) return undefined;
   const data = (message.data ?? {}) as { step?: unknown; description?: unknown; elapsedMs?: unknown };
+  // Without a description, the text up to its last ": <state>" names the wait (`share org o-abc: IN_PROGRESS`).
+  const what = typeof data.description === 'string' ? data.description : message.text.replace(/:[^:]*$/, '');
   return {
-    key: `${message.code} ${String(data.step ?? '')} ${String(data.description ?? '')}`,
+    key: `${message.code} ${String(data.step ?? '')} ${what}`,
     ...(typeof data.elapsedMs === 'number' ? { elapsedMs: data.elapsedMs } : {}),
   };
 }
@@ -81,25 +84,53 @@ abstract class BaseHost implements IoHost {
     this.err.write(`${line}\n`);
   }
 
-  /** When each wait last printed a progress line. */
+  /** When each wait last printed a progress line, and when it was first reported. */
   private readonly progressShown = new Map<string, number>();
+  private readonly progressStarted = new Map<string, number>();
 
-  /** Whether a progress message is due: after PROGRESS_AFTER_MS of waiting, then every PROGRESS_EVERY_MS. */
-  protected progressDue(message: IoMessage): boolean {
+  private now(): number {
+    return (this.settings.now ?? Date.now)();
+  }
+
+  /**
+   * A progress message with its elapsed time: the reporter's, or (when it reports none) the time since this
+   * wait was first reported, added to the text.
+   */
+  protected timedProgress(
+    message: IoMessage,
+  ): { message: IoMessage; key: string; elapsedMs: number } | undefined {
     const progress = progressOf(message);
-    if (!progress) return message.level !== 'debug' || this.settings.debug;
-    if (this.settings.debug) return true;
-    if (progress.elapsedMs !== undefined && progress.elapsedMs < PROGRESS_AFTER_MS) return false;
-    const now = (this.settings.now ?? Date.now)();
-    const last = this.progressShown.get(progress.key);
-    if (last !== undefined && now - last < PROGRESS_EVERY_MS) return false;
-    this.progressShown.set(progress.key, now);
-    return true;
+    if (!progress) return undefined;
+    if (!this.progressStarted.has(progress.key)) this.progressStarted.set(progress.key, this.now());
+    if (progress.elapsedMs !== undefined)
+      return { message, key: progress.key, elapsedMs: progress.elapsedMs };
+    const elapsedMs = this.now() - this.progressStarted.get(progress.key)!;
+    return {
+      message: { ...message, text: `${message.text} (${formatElapsed(elapsedMs)})` },
+      key: progress.key,
+      elapsedMs,
+    };
+  }
+
+  /**
+   * The message to show, or undefined: debug messages only with --debug; progress after PROGRESS_AFTER_MS
+   * of waiting, then at most every PROGRESS_EVERY_MS per wait (every one with --debug).
+   */
+  protected shown(message: IoMessage): IoMessage | undefined {
+    const timed = this.timedProgress(message);
+    if (!timed) return message.level !== 'debug' || this.settings.debug ? message : undefined;
+    if (this.settings.debug) return timed.message;
+    if (timed.elapsedMs < PROGRESS_AFTER_MS) return undefined;
+    const last = this.progressShown.get(timed.key);
+    if (last !== undefined && this.now() - last < PROGRESS_EVERY_MS) return undefined;
+    this.progressShown.set(timed.key, this.now());
+    return timed.message;
   }
 
   notify(raw: IoMessage): void {
-    if (!this.progressDue(raw)) return;
-    const message = { ...raw, text: spellCommands(raw.text) };
+    const due = this.shown(raw);
+    if (!due) return;
+    const message = { ...due, text: spellCommands(due.text) };
     if (isMessage(message, MSG.STACK_ACTIVITY)) {
       this.printer ??= this.createPrinter();
       this.printer.onEvent(message.data as StackEvent);
@@ -167,8 +198,9 @@ export class JsonIoHost extends BaseHost {
   private written = false;
 
   /** One JSON line per message on stderr: code, level, text and the typed payload. */
-  override notify(message: IoMessage): void {
-    if (!this.progressDue(message)) return;
+  override notify(raw: IoMessage): void {
+    const message = this.shown(raw);
+    if (!message) return;
     this.err.write(`${JSON.stringify({ ...message, text: spellCommands(message.text) })}\n`);
   }
 
@@ -197,10 +229,11 @@ export class InteractiveIoHost extends BaseHost {
   private waiting: Spinner | undefined;
 
   override notify(message: IoMessage): void {
-    if (progressOf(message) && !this.settings.debug) {
+    const timed = this.settings.debug ? undefined : this.timedProgress(message);
+    if (timed) {
       // A running stack view already shows progress; otherwise the wait gets a spinner of its own.
       if (this.live) return;
-      const text = stepPrefix(message) + message.text;
+      const text = stepPrefix(message) + timed.message.text;
       if (this.waiting) this.waiting.update(text);
       else this.waiting = this.activityWithoutLine(text);
       return;
