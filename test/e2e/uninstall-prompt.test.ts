@@ -1,8 +1,9 @@
 // The uninstall question in a pseudo-terminal, as a person meets it: No is the default, so Enter alone
 // deletes nothing; typing y deletes. (--yes, the CI path, is covered in uninstall.test.ts.)
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { describe, expect, it } from 'vitest';
-import { motoAccount, motoOrganization } from '../support/aws.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { motoAccount, motoEndpoint, motoOrganization } from '../support/aws.js';
+import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { runCli } from '../support/cli.js';
 import { ENTER, runInPty } from '../support/pty.js';
 
@@ -60,5 +61,28 @@ describe('uninstall shows what it is doing before the list', () => {
     const lines = result.stderr.split('\n');
     expect(lines[0]).toBe('Working out what to remove…');
     expect(lines).toContainEqual(expect.stringMatching(/^✔ Worked out what to remove \(\d+ s\)$/));
+  });
+});
+
+describe('on a terminal, a long inventory is a spinner with the elapsed time', () => {
+  let proxy: AwsProxy;
+  beforeAll(async () => {
+    // Every call takes 500 ms longer, so working out what to remove lasts a few seconds, as in AWS.
+    proxy = await startAwsProxy(motoEndpoint(), { delayMs: (call) => (call.service === 'sts' ? 0 : 500) });
+  });
+  afterAll(() => proxy.close());
+
+  it('"Working out what to remove… (1 s)" updates in place, then the list', {
+    timeout: 120_000,
+  }, async () => {
+    const account = await motoAccount('eu-west-1');
+    const run = await runInPty(
+      ['uninstall', '--dry-run'],
+      [{ expect: 'Working out what to remove… \\(1 s\\)' }, { expect: 'Nothing to remove', timeout: 60 }],
+      { ...account.env, AWS_ENDPOINT_URL: proxy.url, SECNOTIFY_POLL_MS: '100' },
+    );
+    expect(run.timeout, run.transcript).toBeNull();
+    expect(run.code, run.transcript).toBe(0);
+    expect(run.transcript).toMatch(/✔ Worked out what to remove \(\d+ s\)/);
   });
 });
