@@ -6,6 +6,7 @@ import { OperationError, UsageError } from '../../core/errors.js';
 import type { DoctorFlags } from '../command-options.js';
 import { type CommandContext, gatherOptions } from '../context.js';
 import { hintCommand, spellCommands } from '../io/command-name.js';
+import { withElapsed } from '../io/wait-progress.js';
 
 export async function run(ctx: CommandContext, flags: DoctorFlags): Promise<void> {
   const { options, connection } = gatherOptions(ctx, flags);
@@ -17,14 +18,12 @@ export async function run(ctx: CommandContext, flags: DoctorFlags): Promise<void
     keepErrors: (error) => !(error instanceof UsageError && error.field === '--endpoint-url'),
   });
 
-  const activity = ctx.io.activity('Checking credentials, organization, Security Hub and stacks…');
   let report: Awaited<ReturnType<typeof diagnose>>;
   try {
-    report = await diagnose({ hub, ...(management ? { management } : {}) }, doctorSettings(options));
-    activity.stop();
-  } catch (error) {
-    activity.fail('The checks could not run.');
-    throw error;
+    // A spinner with the elapsed time on a terminal; "still checking … (N s)" lines in CI.
+    report = await withElapsed(ctx.io, 'Checking credentials, organization, Security Hub and stacks', () =>
+      diagnose({ hub, ...(management ? { management } : {}) }, doctorSettings(options)),
+    );
   } finally {
     close();
   }
