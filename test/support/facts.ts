@@ -63,6 +63,7 @@ export function managementFacts(overrides: Partial<ManagementFacts> = {}): Manag
         { account: MEMBER, region: REGION, status: 'CURRENT', detailedStatus: 'SUCCEEDED' },
       ],
     }),
+    unsuccessfulInstances: present([]),
     permissionSetStack: present(
       stackFact(names.permissionSet, {
         status: 'CREATE_COMPLETE',
@@ -102,8 +103,15 @@ export function installationFacts(overrides: Partial<InstallationFacts> = {}): I
       { type: 'ACCOUNT', principalId: MEMBER, accepted: true, sharePrincipals: false },
     ]),
     productVersions: present([
-      { id: 'pa-1', name: 'v1', active: true, guidance: 'DEFAULT' },
-      { id: 'pa-2', name: 'v2', active: true, guidance: 'DEFAULT' },
+      // Install deprecates every earlier version after the portfolio deploy.
+      {
+        id: 'pa-1',
+        name: 'v1',
+        active: true,
+        guidance: 'DEPRECATED',
+        createdTime: '2025-01-10T09:00:00.000Z',
+      },
+      { id: 'pa-2', name: 'v2', active: true, guidance: 'DEFAULT', createdTime: '2025-03-04T05:00:00.000Z' },
     ]),
     subscribers: present([]),
     management: managementFacts(),
