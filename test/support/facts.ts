@@ -10,6 +10,7 @@ import {
   type ManagementFacts,
   type StackFact,
 } from '../../src/core/facts.js';
+import type { OrganizationTree } from '../../src/core/launch-coverage.js';
 import { defaultOptions } from '../../src/core/options.js';
 
 export const HUB = '111122223333';
@@ -159,6 +160,31 @@ export function doctorStack(
   return { role, account, stackName: names[role], region: REGION, stack };
 }
 
+export const ROOT_ID = 'r-ab12';
+export const OUTSIDE = '121212121212';
+
+/**
+ * The organization as the management account reads it: the management account at the root; OU Workloads
+ * (ou-ab12-workload) with the hub and, nested in it, OU Prod (ou-ab12-prod) with MEMBER; OU Sandbox
+ * (ou-ab12-sandbox) with OUTSIDE.
+ */
+export function organizationTree(): OrganizationTree {
+  return {
+    rootId: ROOT_ID,
+    ous: [
+      { id: 'ou-ab12-workload', parentId: ROOT_ID },
+      { id: 'ou-ab12-prod', parentId: 'ou-ab12-workload' },
+      { id: 'ou-ab12-sandbox', parentId: ROOT_ID },
+    ],
+    accounts: [
+      { id: MGMT, parentId: ROOT_ID, name: 'Management' },
+      { id: HUB, parentId: 'ou-ab12-workload', name: 'Hub' },
+      { id: MEMBER, parentId: 'ou-ab12-prod', name: 'Prod' },
+      { id: OUTSIDE, parentId: 'ou-ab12-sandbox', name: 'Sandbox' },
+    ],
+  };
+}
+
 /** A healthy setup as doctor sees it with hub and management credentials. */
 export function doctorFacts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
   return {
@@ -177,6 +203,7 @@ export function doctorFacts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
       instance: { instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', homeRegion: REGION },
     }),
     stacks: [doctorStack('bucket')],
+    launchCoverage: present({ tree: organizationTree(), ouIds: {} }),
     ...overrides,
   };
 }
