@@ -58,6 +58,10 @@ export function formatStatus(
     '',
     table(['Part', 'State', 'Account', 'Status', 'Version', 'Last update', 'Check'], rows),
   ];
+  for (const list of report.lists ?? []) {
+    lines.push('', list.title);
+    for (const row of list.rows) lines.push(`  ${row}`);
+  }
   if (report.problems.length > 0) {
     lines.push('', 'What looks wrong:');
     for (const p of report.problems) lines.push(`  - ${p}`);
