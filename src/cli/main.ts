@@ -32,14 +32,15 @@ async function runCommand<F extends OptionValues>(
   color = decideColor(globals);
   // Prompts style their text with node:util styleText, which reads NO_COLOR: --no-color reaches them too.
   if (!color) process.env.NO_COLOR = '1';
+  const controller = new AbortController();
   io = createIoHost({
     json: globals.json,
     yes: globals.yes,
     color,
     debug: globals.debug,
     interactive: detectInteractive() && !globals.json,
+    signal: controller.signal,
   });
-  const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
     interrupts += 1;

@@ -2,7 +2,7 @@
 // deleted → one confirmation (--yes answers it; no TTY and no --yes is exit 2) → the steps in reverse
 // install order → one result. Absent parts are skipped, so a second run says "nothing to remove".
 import { gatherInstallationFactsOf } from '../../aws/installation.js';
-import { AbortError } from '../../core/errors.js';
+import { DeclinedError } from '../../core/errors.js';
 import { MSG, REQ } from '../../core/messages.js';
 import { formatRemovalPlan, planRemoval, type RemovalChoices } from '../../core/removal.js';
 import { runUninstall } from '../../ops/uninstall/index.js';
@@ -75,7 +75,7 @@ export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<v
         flag: '--yes',
       });
     }
-    if (!confirmed) throw new AbortError('Cancelled: nothing was removed.');
+    if (!confirmed) throw new DeclinedError('Cancelled: nothing was removed.');
 
     const state = {
       hub: accounts.hub,

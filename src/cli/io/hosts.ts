@@ -23,6 +23,8 @@ export interface HostSettings {
   stderr?: NodeJS.WritableStream;
   /** The clock that rate-limits progress lines (tests pass a fake one). */
   now?: () => number;
+  /** Aborted on an interrupt: an open prompt then ends as Ctrl-C at the prompt does. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -258,7 +260,7 @@ export class InteractiveIoHost extends BaseHost {
     const paused = [...this.spinners];
     for (const s of paused) s.pause();
     try {
-      return await ask(request);
+      return await ask(request, this.settings.signal);
     } finally {
       for (const s of paused) s.resume();
     }

@@ -3,8 +3,10 @@ import { confirm, input, select } from '@inquirer/prompts';
 import { AbortError } from '../../core/errors.js';
 import type { IoRequest, IoResponse } from '../../core/io.js';
 
-export async function ask<R extends IoRequest>(request: R): Promise<IoResponse<R>> {
-  const options = { output: process.stderr };
+export async function ask<R extends IoRequest>(request: R, signal?: AbortSignal): Promise<IoResponse<R>> {
+  // The signal ends the prompt on an interrupt that does not come through the terminal (kill -INT): the
+  // prompt only sees Ctrl-C typed at it.
+  const options = { output: process.stderr, ...(signal ? { signal } : {}) };
   try {
     switch (request.kind) {
       case 'confirm':
@@ -28,7 +30,7 @@ export async function ask<R extends IoRequest>(request: R): Promise<IoResponse<R
         )) as IoResponse<R>;
     }
   } catch (error) {
-    if (error instanceof Error && error.name === 'ExitPromptError') {
+    if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
       throw new AbortError('Stopped at a prompt (Ctrl-C); nothing was changed by this question.');
     }
     throw error;
