@@ -53,6 +53,21 @@ export interface InstallContext {
   approved?: boolean;
 }
 
+/** What a step that renders and deploys a stack reads of the install context. */
+export type StackStepContext = Pick<
+  InstallContext,
+  | 'options'
+  | 'management'
+  | 'hub'
+  | 'hubCaller'
+  | 'organization'
+  | 'managementCaller'
+  | 'idcHomeRegion'
+  | 'dryRun'
+  | 'pollIntervalMs'
+  | 'view'
+>;
+
 export interface StackReport {
   stackName: string;
   account: AccountRole;

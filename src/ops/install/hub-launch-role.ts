@@ -22,6 +22,7 @@ import {
   renderContext,
   rendered,
   type StackReport,
+  type StackStepContext,
 } from './context.js';
 
 export { LAUNCH_ROLE_NAME };
@@ -92,19 +93,7 @@ async function waitForRole(
 }
 
 export async function ensureHubLaunchRole(
-  ctx: Pick<
-    InstallContext,
-    | 'options'
-    | 'management'
-    | 'hub'
-    | 'hubCaller'
-    | 'organization'
-    | 'managementCaller'
-    | 'idcHomeRegion'
-    | 'dryRun'
-    | 'pollIntervalMs'
-    | 'view'
-  >,
+  ctx: StackStepContext,
   run: Pick<InstallRun, 'io' | 'signal'>,
   deps: HubLaunchRoleDeps,
 ): Promise<HubLaunchRoleResult> {

@@ -5,29 +5,17 @@ import { summarizeStackInstances } from '../../core/stack-instances.js';
 import {
   deploy,
   describeDeploy,
-  type InstallContext,
   type InstallDone,
   type InstallRun,
   managementIn,
   outcomeOf,
   renderContext,
   rendered,
+  type StackStepContext,
 } from './context.js';
 
 export async function launchRoles(
-  ctx: Pick<
-    InstallContext,
-    | 'options'
-    | 'management'
-    | 'hub'
-    | 'hubCaller'
-    | 'organization'
-    | 'managementCaller'
-    | 'idcHomeRegion'
-    | 'dryRun'
-    | 'pollIntervalMs'
-    | 'view'
-  >,
+  ctx: StackStepContext,
   run: Pick<InstallRun, 'io' | 'signal'>,
   region: string,
 ): Promise<InstallDone<'launch-roles'>> {

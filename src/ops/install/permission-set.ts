@@ -6,7 +6,6 @@ import { OperationError } from '../../core/errors.js';
 import {
   deploy,
   describeDeploy,
-  type InstallContext,
   type InstallDone,
   type InstallRun,
   managementIn,
@@ -14,23 +13,12 @@ import {
   type PortfolioOutput,
   renderContext,
   rendered,
+  type StackStepContext,
 } from './context.js';
 import { deployedPortfolioIds } from './portfolio.js';
 
 export async function permissionSet(
-  ctx: Pick<
-    InstallContext,
-    | 'options'
-    | 'management'
-    | 'hub'
-    | 'hubCaller'
-    | 'organization'
-    | 'managementCaller'
-    | 'idcHomeRegion'
-    | 'dryRun'
-    | 'pollIntervalMs'
-    | 'view'
-  >,
+  ctx: StackStepContext,
   run: Pick<InstallRun, 'io' | 'signal'> & { portfolio?: PortfolioOutput },
   region: string,
 ): Promise<InstallDone<'permission-set'>> {

@@ -18,24 +18,13 @@ import {
   PORTFOLIO_DISPLAY_NAME,
   renderContext,
   rendered,
+  type StackStepContext,
   type TemplatesOutput,
 } from './context.js';
 import { ensureHubLaunchRole, type HubLaunchRoleDeps } from './hub-launch-role.js';
 import { deployedBucketName, publishProductTemplate } from './templates.js';
 
-type Ctx = Pick<
-  InstallContext,
-  | 'options'
-  | 'management'
-  | 'hub'
-  | 'hubCaller'
-  | 'organization'
-  | 'managementCaller'
-  | 'idcHomeRegion'
-  | 'dryRun'
-  | 'pollIntervalMs'
-  | 'view'
->;
+type Ctx = StackStepContext;
 
 /** The product template URL: from the templates step, or published now when that step did not run. */
 async function productTemplate(

@@ -107,7 +107,7 @@ async function planOrgSetup(ctx: InstallContext, region: string): Promise<Planne
         ]),
   ];
   const changes = access !== 'ENABLED' || admin !== true || (trusted !== 'n/a' && trusted !== 'ENABLED');
-  return { changes, lines: changes ? lines : ['nothing to do: ' + lines.join('; ')] };
+  return { changes, lines: changes ? lines : [`nothing to do: ${lines.join('; ')}`] };
 }
 
 async function planTemplates(ctx: InstallContext, run: Run): Promise<Planned> {

@@ -15,6 +15,7 @@ import {
   outcomeOf,
   renderContext,
   rendered,
+  type StackStepContext,
 } from './context.js';
 
 /** The bucket name from the deployed bucket stack, or undefined when it is not deployed. */
@@ -40,18 +41,7 @@ export async function publishProductTemplate(
 }
 
 export async function templates(
-  ctx: Pick<
-    InstallContext,
-    | 'options'
-    | 'hub'
-    | 'hubCaller'
-    | 'organization'
-    | 'managementCaller'
-    | 'idcHomeRegion'
-    | 'dryRun'
-    | 'pollIntervalMs'
-    | 'view'
-  >,
+  ctx: Omit<StackStepContext, 'management'>,
   run: Pick<InstallRun, 'io' | 'signal'>,
 ): Promise<InstallDone<'templates'>> {
   const cfn = await ctx.hub.cloudformation();
