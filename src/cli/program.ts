@@ -49,7 +49,11 @@ export function buildProgram(runCommand: Runner): Command {
       '--config <file>',
       'read options from a JSON or YAML file (default: ./secnotify.yaml when present); flags win over it',
     )
-    .option('-y, --yes', 'answer every confirmation with its default (for CI)', false)
+    .option(
+      '-y, --yes',
+      'confirm without asking (for CI): applies the install plan, confirms uninstall, and takes deployed or default values for unanswered questions',
+      false,
+    )
     .option('--json', 'print one JSON result on stdout; everything else goes to stderr', false)
     .option('--no-color', 'no colour in output (also NO_COLOR)')
     .option('--debug', 'print stack traces and AWS request details', false)
