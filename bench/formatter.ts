@@ -2,7 +2,9 @@
 // every fixture; the handler on one event of 1,000 findings with a fake Publish of 25 ms, one publish after
 // the other (the baseline) against bounded concurrent publishing and the default (summary e-mail), run in
 // the same process (budget: under 5 s); the Lambda bundle's size (budget 100 KB), and its cold load time in
-// a fresh Node process against bare `node -e ""` in the same run (budget 50 ms above bare Node).
+// a fresh Node process against bare `node -e ""` in the same run (budget 50 ms above bare Node); and the
+// digest of 10,000 queued findings (queue messages to one e-mail and one chat message, budget under 2 s)
+// against formatting one e-mail per finding for the same findings in the same process (the baseline).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -15,7 +17,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EmailSettings, emailsForEvent, parseFindings } from '../src/notify/format.js';
+import { queueBodies } from '../src/notify/digest.js';
+import { publishDigests } from '../src/notify/digest-delivery.js';
+import { type EmailSettings, emailsForEvent, parseFindings, planEmails } from '../src/notify/format.js';
 import { createHandler, PUBLISH_CONCURRENCY } from '../src/notify/handler.js';
 
 const root = process.cwd();
@@ -112,6 +116,50 @@ async function timeEvent(
   console.log(line(`bounded concurrency ${PUBLISH_CONCURRENCY}, one e-mail per finding`, bounded));
   console.log(
     `${line('default (more than 20 findings: one summary e-mail)', summary)}; budget ${EVENT_BUDGET_MS / 1000} s: ${summary.ms <= EVENT_BUDGET_MS && bounded.ms <= EVENT_BUDGET_MS ? 'OK' : 'OVER BUDGET'}`,
+  );
+}
+
+// --- Digest of 10,000 queued findings -----------------------------------------------------------------
+const DIGEST_FINDINGS = 10_000;
+const DIGEST_BUDGET_MS = 2000;
+{
+  const pool = inputs.flatMap((input) => parseFindings(input).findings);
+  // Every 10th finding is an update of an earlier one (same ID, later time): counted once, latest state.
+  const queued = Array.from({ length: DIGEST_FINDINGS }, (_, i) => {
+    const n = i % 10 === 9 ? i - 9 : i;
+    const f = pool[n % pool.length]!;
+    return { ...f, id: `${f.id}-${n}`, updatedAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString() };
+  });
+  const bodies = queueBodies(queued, ['email', 'chat']).map((body, i) => ({ messageId: `m-${i}`, body }));
+  let published = 0;
+  const deps = {
+    sns: { send: async () => ({ MessageId: String(++published) }) },
+    settings,
+    targets: {
+      emailTopicArn: 'arn:aws:sns:eu-central-1:111122223333:e',
+      chatTopicArn: 'arn:aws:sns:eu-central-1:111122223333:c',
+    },
+    log: () => {},
+  };
+  await publishDigests(bodies.slice(0, 50), deps as never);
+  const digestRuns: number[] = [];
+  let listed = 0;
+  for (let r = 0; r < 5; r++) {
+    const start = process.hrtime.bigint();
+    const result = await publishDigests(bodies, deps as never);
+    digestRuns.push(Number(process.hrtime.bigint() - start) / 1e6);
+    listed = result.findings.email ?? 0;
+    if (result.published.length !== 2) throw new Error('the digest was not published');
+  }
+  // Baseline: today's delivery, one e-mail per finding, for the same findings.
+  const raw = { Findings: queued.map((f) => f.raw) };
+  planEmails({ Findings: raw.Findings.slice(0, 50) }, settings);
+  const baseStart = process.hrtime.bigint();
+  const plans = planEmails(raw, settings);
+  const baseline = Number(process.hrtime.bigint() - baseStart) / 1e6;
+  const digestMs = median(digestRuns);
+  console.log(
+    `digest: ${DIGEST_FINDINGS} queued findings (${bodies.length} messages, ${listed} distinct) to one e-mail and one chat message: median ${digestMs.toFixed(0)} ms over ${digestRuns.length} runs; baseline one e-mail per finding (${plans.length} e-mails) ${baseline.toFixed(0)} ms; ratio ${(digestMs / baseline).toFixed(3)} of the baseline; budget ${DIGEST_BUDGET_MS / 1000} s: ${digestMs <= DIGEST_BUDGET_MS ? 'OK' : 'OVER BUDGET'}`,
   );
 }
 

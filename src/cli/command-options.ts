@@ -44,6 +44,10 @@ export type PreviewFlags = {
   permissionSet?: string;
   /** False with --no-skip-repeated-findings; undefined otherwise. */
   skipRepeatedFindings?: boolean;
+  /** email (default) or chat. */
+  channel?: string;
+  /** The one digest of all events. */
+  digest?: boolean;
 };
 
 export type StatusFlags = ManagementFlags;

@@ -159,6 +159,13 @@ export function buildProgram(runCommand: Runner): Command {
       'permission set in the deep link (default: SubscribeToSecurityNotifications)',
     )
     .option('--no-skip-repeated-findings', 'also show repeated control findings the Lambda would skip')
+    .addOption(
+      new Option(
+        '--channel <channel>',
+        'email (default) or chat: the Slack/Teams custom notifications',
+      ).choices(['email', 'chat']),
+    )
+    .option('--digest', 'print the one digest the events would produce together (Lambda formatter)')
     .action(action<PreviewFlags>(() => import('./commands/preview.js')));
 
   program

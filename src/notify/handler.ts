@@ -1,7 +1,8 @@
 // The formatter Lambda: one SNS e-mail per finding of the EventBridge event (one summary e-mail for a
 // large event). Configuration comes from the environment variables the product template sets
 // (SNS_TOPIC_ARN, TIME_ZONE, IDC_SUBDOMAIN, IDC_PERMISSION_SET, SKIP_REPEATED_FINDINGS, ACCOUNT_SCOPE,
-// SUBSCRIPTION_ACCOUNT_ID, DEAD_LETTER_QUEUE_URL); endpoint, region and credentials come from the SDK's
+// SUBSCRIPTION_ACCOUNT_ID, DEAD_LETTER_QUEUE_URL, and for chat and digests CHAT_TOPIC_ARN, EMAIL_ENABLED,
+// DELIVERY, DIGEST_QUEUE_URL, DIGEST_PERIOD); endpoint, region and credentials come from the SDK's
 // own environment handling, so AWS_ENDPOINT_URL points it at an emulator in tests.
 //
 // Delivery, and why it never sends an e-mail twice on a retry:
@@ -15,9 +16,24 @@
 // SendMessage) as an event holding that finding alone, with one log line each: nothing is lost silently and
 // nothing is sent twice. Without a dead-letter queue configured, a partial failure still fails the
 // invocation: a duplicate e-mail is better than a lost one.
+//
+// Chat: with CHAT_TOPIC_ARN each delivery is also published as an Amazon Q Developer custom notification
+// (chat.ts); a finding counts as sent when all its messages went out, and "published nothing" counts every
+// message, so a chat failure after a sent e-mail dead-letters the finding instead of retrying the event.
+// Digests (DELIVERY=digest): an EventBridge event only queues its findings; an SQS batch or the scheduled
+// drain sends the digest (digest.ts, which explains deletion and retries).
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterAlarmEmail, readAlarmEvent } from './alarm.js';
+import { alarmChat, chatMessage, chatNotificationFor } from './chat.js';
+import { type Destination, digestChat, digestEntryOf, queueBodies } from './digest.js';
+import {
+  type DigestDeps,
+  digestFromRecords,
+  drainQueue,
+  isDrainEvent,
+  isSqsEvent,
+} from './digest-delivery.js';
 import {
   type AccountScope,
   type Delivery,
@@ -52,6 +68,15 @@ export interface HandlerConfig {
   topicArn: string;
   settings: EmailSettings;
   deadLetterQueueUrl?: string;
+  /** The chat topic (Amazon Q Developer in chat applications); unset: no chat messages. */
+  chatTopicArn?: string;
+  /** false when the subscription has no e-mail addresses (chat only). */
+  emailEnabled: boolean;
+  /** `each`: one notification per finding; `digest`: queue findings for the digest. */
+  delivery: 'each' | 'digest';
+  digestQueueUrl?: string;
+  /** How the digest names its period ("the last hour"). */
+  digestPeriod?: string;
 }
 
 export interface HandlerResult {
@@ -64,6 +89,14 @@ export interface HandlerResult {
   deadLettered: number;
   /** E-mails published: one per finding, or 1 for a summary. */
   emails: number;
+  /** Chat messages published (only with a chat topic). */
+  chats?: number;
+  /** Digest delivery: messages queued for the next digest. */
+  queued?: number;
+  /** SQS batch (every-5-minutes digests): the messages Lambda must not delete. */
+  batchItemFailures?: { itemIdentifier: string }[];
+  /** Digests published (SQS batch or scheduled drain). */
+  digests?: Destination[];
 }
 
 export interface HandlerDeps {
@@ -109,8 +142,25 @@ export function configFromEnv(env: NodeJS.ProcessEnv, context?: LambdaContext): 
       );
     }
   }
+  const delivery = (env.DELIVERY?.trim() || 'each').toLowerCase();
+  if (delivery !== 'each' && delivery !== 'digest') {
+    throw new Error(`DELIVERY is "${env.DELIVERY}": use each or digest.`);
+  }
+  const digestQueueUrl = env.DIGEST_QUEUE_URL?.trim() || undefined;
+  if (delivery === 'digest' && !digestQueueUrl) {
+    throw new Error(
+      'DELIVERY is digest but DIGEST_QUEUE_URL is not set: the formatter has nowhere to queue findings.',
+    );
+  }
+  const emailEnabled = !['false', 'no'].includes((env.EMAIL_ENABLED ?? 'true').trim().toLowerCase());
+  const chatTopicArn = env.CHAT_TOPIC_ARN?.trim() || undefined;
   return {
     topicArn,
+    chatTopicArn,
+    emailEnabled,
+    delivery,
+    digestQueueUrl,
+    digestPeriod: env.DIGEST_PERIOD?.trim() || undefined,
     deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL?.trim() || undefined,
     settings: {
       timeZone: env.TIME_ZONE?.trim() || 'UTC',
@@ -183,7 +233,8 @@ export function createHandler(
   let queue: Pick<SQSClient, 'send'> | undefined;
 
   return async (event: unknown, context?: LambdaContext) => {
-    const { topicArn, settings, deadLetterQueueUrl } = configFromEnv(env, context);
+    const config = configFromEnv(env, context);
+    const { topicArn, settings, deadLetterQueueUrl } = config;
     const alarm = readAlarmEvent(event);
     if (alarm) {
       // The dead-letter alarm (see alarm.ts): one e-mail when it goes into ALARM. A failure throws, so Lambda
@@ -200,14 +251,47 @@ export function createHandler(
       if (!email) return result;
       client ??= await makeClient();
       const { PublishCommand } = await loadSns();
-      await client.send(
-        new PublishCommand({ TopicArn: topicArn, Subject: email.subject, Message: email.message }),
-      );
-      result.emails = 1;
+      if (config.emailEnabled) {
+        await client.send(
+          new PublishCommand({ TopicArn: topicArn, Subject: email.subject, Message: email.message }),
+        );
+        result.emails = 1;
+      }
+      // A subscription with a chat channel hears it there too (the only place, without e-mail addresses).
+      if (config.chatTopicArn) {
+        await client.send(
+          new PublishCommand({ TopicArn: config.chatTopicArn, Message: chatMessage(alarmChat(email)) }),
+        );
+        result.chats = 1;
+      }
       return result;
     }
-    const plans = planEmails(event, settings);
     const result: HandlerResult = { sent: 0, skipped: 0, failed: 0, deadLettered: 0, emails: 0 };
+
+    // Digests: a batch from the queue (every 5 minutes) or the scheduled drain (hourly, daily).
+    if (isSqsEvent(event) || isDrainEvent(event)) {
+      client ??= await makeClient();
+      const digestDeps: DigestDeps = {
+        sns: client,
+        settings,
+        targets: {
+          emailTopicArn: config.emailEnabled ? topicArn : undefined,
+          chatTopicArn: config.chatTopicArn,
+        },
+        log,
+        period: config.digestPeriod,
+      };
+      if (isSqsEvent(event)) {
+        const { batchItemFailures, digest } = await digestFromRecords(event, digestDeps);
+        return { ...result, digests: digest.published, batchItemFailures };
+      }
+      if (!config.digestQueueUrl) throw new Error('DIGEST_QUEUE_URL is not set: there is no queue to drain.');
+      queue ??= await makeSqs();
+      const drained = await drainQueue({ ...digestDeps, sqs: queue }, { queueUrl: config.digestQueueUrl });
+      return { ...result, digests: drained.published };
+    }
+
+    const plans = planEmails(event, settings);
     // Only finding IDs and outcomes are logged, never subjects or text: the log group is not encrypted
     // with a customer managed key, and finding titles and account names are the subscriber's data.
     for (const plan of plans) {
@@ -215,29 +299,81 @@ export function createHandler(
       result.skipped++;
       log(JSON.stringify({ outcome: 'skipped', findingId: logId(plan), reason: plan.skipped }));
     }
+
+    if (config.delivery === 'digest') {
+      // Queued now, sent with the period's digest. A failed SendMessage fails the invocation and Lambda
+      // retries the event: findings queued twice are listed once (the digest keeps each finding once).
+      const findings = plans.filter((p) => p.email).map((p) => p.finding);
+      const destinations: Destination[] = [
+        ...(config.emailEnabled ? (['email'] as const) : []),
+        ...(config.chatTopicArn ? (['chat'] as const) : []),
+      ];
+      const bodies = queueBodies(findings, destinations);
+      if (bodies.length === 0) return { ...result, queued: 0 };
+      queue ??= await makeSqs();
+      const { SendMessageBatchCommand } = await loadSqs();
+      let queued = 0;
+      for (let i = 0; i < bodies.length; i += 10) {
+        const response = await queue.send(
+          new SendMessageBatchCommand({
+            QueueUrl: config.digestQueueUrl,
+            Entries: bodies.slice(i, i + 10).map((MessageBody, n) => ({ Id: String(n), MessageBody })),
+          }),
+        );
+        if ((response.Failed ?? []).length > 0) {
+          throw new Error(
+            `${response.Failed!.length} findings could not be queued for the digest (${response.Failed![0]!.Code}); the invocation fails so that Lambda retries the event.`,
+          );
+        }
+        queued += response.Successful?.length ?? 0;
+      }
+      for (const f of findings) log(JSON.stringify({ outcome: 'queued', findingId: f.id.slice(0, 512) }));
+      return { ...result, queued };
+    }
+
     const deliveries = deliveriesFor(plans, settings, threshold);
+    if (config.chatTopicArn) result.chats = 0;
     if (deliveries.length === 0) return result;
 
     client ??= await makeClient();
     const { PublishCommand } = await loadSns();
     const failures: { plan: EmailPlan; error: string }[] = [];
+    let published = 0;
     await forEachBounded(deliveries, concurrency, async (delivery: Delivery) => {
       try {
-        const response = await client!.send(
-          new PublishCommand({
-            TopicArn: topicArn,
-            Subject: delivery.email.subject,
-            Message: delivery.email.message,
-          }),
-        );
-        result.emails++;
+        let response: { MessageId?: string } | undefined;
+        if (config.emailEnabled) {
+          response = await client!.send(
+            new PublishCommand({
+              TopicArn: topicArn,
+              Subject: delivery.email.subject,
+              Message: delivery.email.message,
+            }),
+          );
+          published++;
+          result.emails++;
+        }
+        if (config.chatTopicArn) {
+          const card = delivery.summary
+            ? digestChat(
+                delivery.plans.map((p) => digestEntryOf(p.finding)),
+                settings,
+              )
+            : chatNotificationFor(delivery.plans[0]!.finding, settings);
+          const chat = await client!.send(
+            new PublishCommand({ TopicArn: config.chatTopicArn, Message: chatMessage(card) }),
+          );
+          published++;
+          result.chats = (result.chats ?? 0) + 1;
+          response ??= chat;
+        }
         for (const plan of delivery.plans) {
           result.sent++;
           log(
             JSON.stringify({
               outcome: 'sent',
               findingId: logId(plan),
-              messageId: response.MessageId,
+              messageId: response?.MessageId,
               ...(delivery.summary ? { email: 'summary', findings: delivery.plans.length } : {}),
               ...(plan.error ? { fallback: plan.error.slice(0, 500) } : {}),
             }),
@@ -254,9 +390,9 @@ export function createHandler(
     if (failures.length === 0) return result;
 
     // Nothing went out: failing the invocation lets Lambda retry the whole event, which cannot duplicate.
-    if (result.sent === 0 || !deadLetterQueueUrl) {
+    if (published === 0 || !deadLetterQueueUrl) {
       throw new Error(
-        result.sent === 0
+        published === 0
           ? `none of the ${failures.length} notifications could be published to ${topicArn}; the invocation fails so that Lambda retries the event.`
           : `${failures.length} of ${result.sent + failures.length} notifications could not be published to ${topicArn} and DEAD_LETTER_QUEUE_URL is not set; the invocation fails so that nothing is lost (a retry re-sends the others).`,
       );

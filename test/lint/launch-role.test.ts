@@ -38,7 +38,22 @@ const PRODUCT_ARNS: Record<string, Record<string, string>> = {
   'AWS::SQS::Queue': { sqs: arn('sqs', `${STACK}-DeadLetterQueue-1A2B3C4D5E6F`) },
   'AWS::SQS::QueuePolicy': { sqs: arn('sqs', `${STACK}-TargetDeadLetterQueue-1A2B3C4D5E6F`) },
   'AWS::CloudWatch::Alarm': { cloudwatch: arn('cloudwatch', `alarm:${STACK}-DeadLetterAlarm-1A2B3C4D5E6F`) },
+  // Chat channels: configurations named <stack>-slack / <stack>-teams (ARNs without region); the first one
+  // creates Amazon Q Developer's service-linked role.
+  'AWS::Chatbot::SlackChannelConfiguration': {
+    chatbot: `arn:aws:chatbot::${ACCOUNT}:chat-configuration/slack-channel/${STACK}-slack`,
+    iam: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/management.chatbot.amazonaws.com/AWSServiceRoleForAWSChatbot`,
+  },
+  'AWS::Chatbot::MicrosoftTeamsChannelConfiguration': {
+    chatbot: `arn:aws:chatbot::${ACCOUNT}:chat-configuration/microsoft-teams-channel/${STACK}-teams`,
+    iam: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/management.chatbot.amazonaws.com/AWSServiceRoleForAWSChatbot`,
+  },
+  // Digests: the queue's event source mapping (named by a UUID).
+  'AWS::Lambda::EventSourceMapping': {
+    lambda: arn('lambda', 'event-source-mapping:0b6b0c4e-9f1c-4bb1-a0a6-3b0d3c1e2f45'),
+  },
 };
+const CHAT_ROLE = `arn:aws:iam::${ACCOUNT}:role/SecNotificationChat-${STACK}`;
 
 /** Handler permissions the product does not need, per resource type, with the reason. */
 const NOT_NEEDED: Record<string, Record<string, string>> = {
@@ -92,6 +107,19 @@ const NOT_NEEDED: Record<string, Record<string, string>> = {
     'logs:AssociateKmsKey': 'no KmsKeyId',
     'logs:DisassociateKmsKey': 'no KmsKeyId',
     'logs:PutLogGroupDeletionProtection': 'no DeletionProtectionEnabled',
+  },
+  'AWS::Chatbot::SlackChannelConfiguration': {
+    'iam:PassRole':
+      'granted, but only to chatbot.amazonaws.com and only the chat role (checked separately below)',
+  },
+  'AWS::Chatbot::MicrosoftTeamsChannelConfiguration': {
+    'iam:PassRole':
+      'granted, but only to chatbot.amazonaws.com and only the chat role (checked separately below)',
+  },
+  'AWS::Lambda::EventSourceMapping': {
+    'kms:DescribeKey': 'no KmsKeyArn (filter criteria are not encrypted with a key of the product)',
+    'kms:GenerateDataKey': 'no KmsKeyArn (filter criteria are not encrypted with a key of the product)',
+    'kms:Decrypt': 'no KmsKeyArn (filter criteria are not encrypted with a key of the product)',
   },
   'AWS::IAM::Role': {
     'iam:UpdateRole': 'the template fixes the role description and session duration',
@@ -228,11 +256,16 @@ describe('the launch role covers every resource handler of the product', () => {
         missing.push(`${type}: a resource type without an entry in PRODUCT_ARNS (which names does it get?)`);
         continue;
       }
-      for (const action of schemaPermissions(type)) {
-        if (NOT_NEEDED[type]?.[action]) continue;
-        const service = action.split(':')[0]!;
-        const resource = arns[service] ?? `arn:aws:${service}:${REGION}:${ACCOUNT}:unrelated`;
-        if (!allowing(statements, action, resource)) missing.push(`${type}: ${action} on ${resource}`);
+      // Roles: the formatter's (lambda mode) and the chat channel role (both modes).
+      const variants =
+        type === 'AWS::IAM::Role' ? [...(formatter === 'lambda' ? [arns] : []), { iam: CHAT_ROLE }] : [arns];
+      for (const names of variants) {
+        for (const action of schemaPermissions(type)) {
+          if (NOT_NEEDED[type]?.[action]) continue;
+          const service = action.split(':')[0]!;
+          const resource = names[service] ?? `arn:aws:${service}:${REGION}:${ACCOUNT}:unrelated`;
+          if (!allowing(statements, action, resource)) missing.push(`${type}: ${action} on ${resource}`);
+        }
       }
     }
     expect(missing).toEqual([]);
@@ -244,6 +277,30 @@ describe('the launch role covers every resource handler of the product', () => {
     expect(
       allowing(roleStatements('lambda'), 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/Admin`),
     ).toBeUndefined();
+  });
+
+  it('lets the launch pass only its chat roles, and only to Amazon Q Developer', () => {
+    for (const formatter of ['lambda', 'eventbridge'] as const) {
+      const s = allowing(roleStatements(formatter), 'iam:PassRole', CHAT_ROLE);
+      expect(s?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'chatbot.amazonaws.com' } });
+      const create = allowing(roleStatements(formatter), 'iam:CreateRole', CHAT_ROLE);
+      expect(create?.Condition).toEqual({
+        StringEquals: {
+          'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/SecurityHubNotificationsServiceCatalogPermissionBoundary`,
+        },
+      });
+    }
+  });
+
+  it('creates event source mappings only for the product functions', () => {
+    const s = allowing(
+      roleStatements('lambda'),
+      'lambda:CreateEventSourceMapping',
+      PRODUCT_ARNS['AWS::Lambda::EventSourceMapping']!.lambda!,
+    );
+    expect(s?.Condition?.ArnLike).toEqual({
+      'lambda:FunctionArn': `arn:aws:lambda:*:${ACCOUNT}:function:SecNotification-SC-*`,
+    });
   });
 
   it('grants what Service Catalog does with the role on the product stack', () => {
@@ -287,6 +344,16 @@ describe('the launch role changes only what the product creates', () => {
     ['sqs:DeleteQueue', arn('sqs', 'orders')],
     ['cloudwatch:DeleteAlarms', arn('cloudwatch', 'alarm:prod-latency')],
     ['cloudwatch:PutMetricAlarm', arn('cloudwatch', 'alarm:prod-latency')],
+    [
+      'chatbot:DeleteSlackChannelConfiguration',
+      `arn:aws:chatbot::${ACCOUNT}:chat-configuration/slack-channel/ops`,
+    ],
+    [
+      'chatbot:UpdateMicrosoftTeamsChannelConfiguration',
+      `arn:aws:chatbot::${ACCOUNT}:chat-configuration/microsoft-teams-channel/ops`,
+    ],
+    ['iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/SecNotificationChatAdmin`],
+    ['iam:CreateServiceLinkedRole', `arn:aws:iam::${ACCOUNT}:role/aws-service-role/ops.amazonaws.com/Ops`],
   ];
 
   it.each(foreign)('refuses %s on %s', (action, resource) => {
@@ -297,6 +364,8 @@ describe('the launch role changes only what the product creates', () => {
   it('uses "*" only for actions that take no resource ARN, always via CloudFormation', () => {
     const star = roleStatements('lambda').filter((s) => asList(s.Resource).includes('*'));
     expect(star.map((s) => s.Sid).sort()).toEqual([
+      'CreateAndReadChatConfigurationsViaCloudFormation',
+      'CreateEventSourceMappingsOfProductFunctions',
       'ListLogGroupsViaCloudFormation',
       'ManageSubscriptionsViaCloudFormation',
       'ReadProvisioningTemplate',
@@ -315,7 +384,13 @@ describe('the permissions boundary', () => {
     const boundary = boundaryStatements();
     // The role's own resources are GetAtt/Ref of the stack's topic, log group, queue and keys: judged by service.
     const role = products.lambda.Resources.FormatterRole!.Properties!;
-    const policy = (role.Policies as { PolicyDocument: { Statement: Statement[] } }[])[0]!.PolicyDocument;
+    // Every policy of the role, those behind a condition (the digest queue's) included.
+    const policies = (role.Policies as Record<string, unknown>[]).map(
+      (p) =>
+        ((p['Fn::If'] as unknown[] | undefined)?.[1] ?? p) as { PolicyDocument: { Statement: Statement[] } },
+    );
+    expect(policies.length).toBeGreaterThan(1);
+    const policy = { Statement: policies.flatMap((p) => p.PolicyDocument.Statement) };
     const sample: Record<string, string> = {
       sns: PRODUCT_ARNS['AWS::SNS::Topic']!.sns!,
       logs: PRODUCT_ARNS['AWS::Logs::LogGroup']!.logs!,
@@ -324,7 +399,12 @@ describe('the permissions boundary', () => {
     };
     const actions = policy.Statement.flatMap((s) => asList(s.Action));
     expect(actions).toEqual(
-      expect.arrayContaining(['sns:Publish', 'sqs:SendMessage', 'kms:GenerateDataKey*']),
+      expect.arrayContaining([
+        'sns:Publish',
+        'sqs:SendMessage',
+        'sqs:ReceiveMessage',
+        'kms:GenerateDataKey*',
+      ]),
     );
     for (const action of actions) {
       const concrete = action.replace('*', '');
@@ -336,6 +416,7 @@ describe('the permissions boundary', () => {
     const boundary = boundaryStatements();
     expect(allowing(boundary, 'sns:Publish', arn('sns', 'security-alerts'))).toBeUndefined();
     expect(allowing(boundary, 'sqs:SendMessage', arn('sqs', 'orders'))).toBeUndefined();
+    expect(allowing(boundary, 'sqs:ReceiveMessage', arn('sqs', 'orders'))).toBeUndefined();
     expect(allowing(boundary, 'logs:PutLogEvents', arn('logs', 'log-group:audit:*'))).toBeUndefined();
     expect(allowing(boundary, 'logs:CreateLogGroup', arn('logs', 'log-group:anything'))).toBeUndefined();
     const kms = allowing(boundary, 'kms:Decrypt', arn('kms', 'key/1'));

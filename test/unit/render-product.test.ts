@@ -5,6 +5,7 @@ import { defaultOptions, type SecnotifyOptions } from '../../src/core/options.js
 import {
   loadLambdaBundle,
   MAX_EMAIL_ADDRESSES,
+  optionalPattern,
   productEmailPattern,
   productEmailPatternForDomains,
   renderProductTemplate,
@@ -31,6 +32,11 @@ describe('renderProductTemplate', () => {
       SUBSCRIPTION_ACCOUNT_ID: { Ref: 'AWS::AccountId' },
       TIME_ZONE: 'Europe/Berlin',
       SKIP_REPEATED_FINDINGS: 'false',
+      EMAIL_ENABLED: { 'Fn::If': ['HasEmail1', 'true', 'false'] },
+      CHAT_TOPIC_ARN: { 'Fn::If': ['HasChat', { Ref: 'ChatTopic' }, { Ref: 'AWS::NoValue' }] },
+      DELIVERY: { 'Fn::If': ['Digest', 'digest', 'each'] },
+      DIGEST_QUEUE_URL: { 'Fn::If': ['Digest', { Ref: 'DigestQueue' }, { Ref: 'AWS::NoValue' }] },
+      DIGEST_PERIOD: { 'Fn::FindInMap': ['Delivery', { Ref: 'Delivery' }, 'Period'] },
     });
     expect(types(r)).toEqual(
       expect.arrayContaining(['AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::Lambda::Permission']),
@@ -46,20 +52,27 @@ describe('renderProductTemplate', () => {
     expect(r.body).toContain('stub formatter');
   });
 
-  it('eventbridge mode creates no Lambda and no IAM, and sends through the topic with an input transformer', () => {
+  it('eventbridge mode creates no Lambda, IAM only for a chat channel, and sends through the topic with an input transformer', () => {
     const r = eventbridge();
     expect(
       types(r).filter(
         (t) => t.startsWith('AWS::Lambda') || t.startsWith('AWS::IAM') || t.startsWith('AWS::Logs'),
       ),
-    ).toEqual([]);
+    ).toEqual(['AWS::IAM::Role']);
+    // The one role is the chat channel role, created only when a Slack or Teams channel is given.
+    expect(r.template.Resources.ChatChannelRole!.Condition).toBe('HasChat');
     expect(r.template.Resources.NotificationTopicPolicy).toBeDefined();
     const targets = r.template.Resources.AsffFindingRule!.Properties!.Targets as {
       Id: string;
       InputTransformer?: unknown;
     }[];
-    expect(targets).toHaveLength(1);
+    // The email target, and the chat target behind Fn::If HasChat.
+    expect(targets).toHaveLength(2);
     expect(targets[0]!.InputTransformer).toBeDefined();
+    expect(JSON.stringify(targets[1])).toContain('"Id":"chat-topic"');
+    // No digests without the Lambda formatter.
+    expect(r.template.Parameters?.Delivery).toBeUndefined();
+    expect(r.template.Resources.DigestQueue).toBeUndefined();
     expect(r.template.Parameters?.PermissionSet).toBeUndefined();
   });
 
@@ -128,10 +141,14 @@ describe('the email addresses parameter', () => {
   const pattern = () => new RegExp(lambda().template.Parameters!.EmailAddresses!.AllowedPattern as string);
 
   it('is the pattern the renderer derives from the shared email-list expression', () => {
-    expect(lambda().template.Parameters!.EmailAddresses!.AllowedPattern).toBe(productEmailPattern());
+    expect(lambda().template.Parameters!.EmailAddresses!.AllowedPattern).toBe(
+      optionalPattern(productEmailPattern()),
+    );
   });
 
   it.each([
+    // Empty: email is optional when a chat channel is given (the AtLeastOneDestination rule asks for one).
+    '',
     'team@example.com',
     'team@example.com,oncall@example.org',
     'team@example.com, oncall@example.org ,x.y+z@sub.example.co.uk',
@@ -141,7 +158,7 @@ describe('the email addresses parameter', () => {
   });
 
   it.each([
-    '',
+    ' ',
     'team',
     'team@example',
     'team@example.com,',
@@ -159,7 +176,9 @@ describe('allowed email domains (installer option allowedEmailDomains)', () => {
   const pattern = () => new RegExp(restricted().AllowedPattern as string);
 
   it('becomes the address pattern, and the launch form says which domains it takes', () => {
-    expect(restricted().AllowedPattern).toBe(productEmailPatternForDomains(['example.com', 'example.org']));
+    expect(restricted().AllowedPattern).toBe(
+      optionalPattern(productEmailPatternForDomains(['example.com', 'example.org'])),
+    );
     expect(restricted().ConstraintDescription).toContain('example.com, example.org');
     expect(restricted().Description).toContain('example.com, example.org');
   });
@@ -184,7 +203,9 @@ describe('allowed email domains (installer option allowedEmailDomains)', () => {
   });
 
   it('leaves any domain allowed when no domain is set', () => {
-    expect(lambda().template.Parameters!.EmailAddresses!.AllowedPattern).toBe(productEmailPattern());
+    expect(lambda().template.Parameters!.EmailAddresses!.AllowedPattern).toBe(
+      optionalPattern(productEmailPattern()),
+    );
     expect(new RegExp(productEmailPattern()).test('someone@gmail.com')).toBe(true);
   });
 });

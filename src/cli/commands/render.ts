@@ -5,6 +5,7 @@ import { UsageError } from '../../core/errors.js';
 import { MSG } from '../../core/messages.js';
 import { inAllowedDomains, isEmailAddress, nonEmptyPath, quote } from '../../core/options.js';
 import { patterns } from '../../core/patterns.js';
+import { partitionOfRegion } from '../../core/principals.js';
 import { renderInfrastructure } from '../../core/render/infrastructure.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import type { RenderFlags } from '../command-options.js';
@@ -84,7 +85,7 @@ export async function run(ctx: CommandContext, flags: RenderFlags): Promise<void
   const folder = { field: '--out', isOurs: isRenderedFile };
   const outDir = checkTargetFolder(out, folder);
 
-  const product = renderProductTemplate(options, {});
+  const product = renderProductTemplate(options, { partition: partitionOfRegion(hubRegion) });
   if (options.principalType === 'identity-center' && options.idcRegion === undefined) {
     // Offline there is nothing to look the home Region up in; install would, or stop and ask for it.
     ctx.io.notify({

@@ -4,6 +4,7 @@
 import { gatherInstallationFactsOf } from '../../aws/installation.js';
 import { OperationError } from '../../core/errors.js';
 import { MSG } from '../../core/messages.js';
+import { partitionOfRegion } from '../../core/principals.js';
 import { renderProductTemplate } from '../../core/render/product.js';
 import { evaluateStatus } from '../../core/status.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
@@ -20,7 +21,9 @@ export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void
     const options = await deployedOptions(accounts, read, io);
     let productTemplateHash: string | undefined;
     try {
-      productTemplateHash = renderProductTemplate(options, {}).sha256.slice(0, 16);
+      productTemplateHash = renderProductTemplate(options, {
+        partition: partitionOfRegion(accounts.hub.region),
+      }).sha256.slice(0, 16);
     } catch (error) {
       io.notify({
         level: 'warn',

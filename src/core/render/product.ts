@@ -32,11 +32,34 @@ const LAMBDA_ONLY_OUTPUTS = ['DeadLetterQueueUrl'];
 const EVENTBRIDGE_ONLY_OUTPUTS = ['TargetDeadLetterQueueUrl'];
 const EVENTBRIDGE_ONLY = [
   'NotificationTopicPolicy',
+  'ChatTopicPolicy',
   'TargetDeadLetterQueue',
   'TargetDeadLetterQueuePolicy',
   'TargetDeadLetterAlarm',
 ];
 const RULES = ['AsffFindingRule', 'OcsfFindingRule'];
+// Digests drain a queue with the Lambda formatter: eventbridge mode has no compute to do it, so its template
+// has no Delivery choice (each finding, as before).
+const DIGEST_RESOURCES = [
+  'DigestQueue',
+  'DigestEventSourceMapping',
+  'DigestScheduleRule',
+  'DigestSchedulePermission',
+];
+const DIGEST_CONDITIONS = ['Digest', 'Digest5Minutes', 'DigestScheduled'];
+// Amazon Q Developer in chat applications is offered in the aws partition only; CloudFormation refuses a
+// template naming a resource type its Region does not know, even behind a false condition, so hubs in
+// aws-cn and aws-us-gov get the product without the chat parameters and resources.
+const CHAT_RESOURCES = ['ChatTopic', 'ChatTopicPolicy', 'ChatChannelRole', 'SlackChannel', 'TeamsChannel'];
+const CHAT_PARAMETERS = [
+  'SlackWorkspaceId',
+  'SlackChannelId',
+  'TeamsTenantId',
+  'TeamsTeamId',
+  'TeamsChannelId',
+];
+/** The chat topic's target in eventbridge mode (an Fn::If on HasChat around it in the template). */
+const CHAT_TARGET_ID = 'chat-topic';
 const TARGET_ID = { lambda: 'formatter-lambda', eventbridge: 'email-topic' } as const;
 
 export interface RenderedProduct {
@@ -70,6 +93,16 @@ export function productEmailPatternForDomains(domains: string[]): string {
   }
   const escaped = domains.map((d) => d.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return base.replaceAll(anyDomain, `@(${escaped.join('|')})`);
+}
+
+/**
+ * An address pattern that also accepts an empty value: email is optional when a chat channel is given (the
+ * template's AtLeastOneDestination rule asks for one destination at least).
+ */
+export function optionalPattern(pattern: string): string {
+  if (!pattern.startsWith('^') || !pattern.endsWith('$'))
+    throw new Error('the email pattern must be anchored');
+  return `^(${pattern.slice(1, -1)})?$`;
 }
 
 /** The bundled formatter (dist/lambda/index.js) as text. */
@@ -131,15 +164,32 @@ function settleCondition(template: CfnTemplate, name: string, value: boolean): v
 
 export function renderProductTemplate(
   options: SecnotifyOptions,
-  input: { lambdaCode?: string },
+  input: { lambdaCode?: string /** The hub region's partition (default aws). */; partition?: string },
 ): RenderedProduct {
   const template = parseCfnYaml(readTemplate('product.yaml'));
   const lambda = options.formatter === 'lambda';
   const links = identityCenterLinks(options);
+  const chat = (input.partition ?? 'aws') === 'aws';
 
   const emails = template.Parameters?.EmailAddresses;
   if (!emails) throw new Error('templates/product.yaml has no EmailAddresses parameter');
-  emails.AllowedPattern = productEmailPatternForDomains(options.allowedEmailDomains);
+  const emailPattern = productEmailPatternForDomains(options.allowedEmailDomains);
+  emails.AllowedPattern = chat ? optionalPattern(emailPattern) : emailPattern;
+  if (!chat) {
+    for (const id of CHAT_RESOURCES) delete template.Resources[id];
+    delete template.Outputs?.ChatTopicArn;
+    for (const name of CHAT_PARAMETERS) removeParameter(template, name);
+    const rules = template.Rules as Record<string, unknown> | undefined;
+    for (const name of ['AtLeastOneDestination', 'SlackChannelComplete', 'TeamsChannelComplete'])
+      delete rules?.[name];
+    settleCondition(template, 'HasChat', false);
+    for (const name of ['HasSlack', 'HasTeams']) delete template.Conditions?.[name];
+    // Email is the only destination: it is required, and the first address always subscribes.
+    delete resource(template, 'Subscription1').Condition;
+    settleCondition(template, 'HasEmail1', true);
+    emails.Description = String(emails.Description).replace(/ May be left empty when .*$/, '');
+    emails.ConstraintDescription = `must be 1 to ${MAX_EMAIL_ADDRESSES} email addresses separated by commas.`;
+  }
   if (options.allowedEmailDomains.length > 0) {
     const list = options.allowedEmailDomains.map((d) => d.toLowerCase()).join(', ');
     emails.ConstraintDescription = `must be 1 to ${MAX_EMAIL_ADDRESSES} email addresses at ${list} (lowercase domain), separated by commas.`;
@@ -151,18 +201,37 @@ export function renderProductTemplate(
   }
 
   for (const id of lambda ? EVENTBRIDGE_ONLY : LAMBDA_ONLY) {
+    if (!chat && CHAT_RESOURCES.includes(id)) continue;
     resource(template, id);
     delete template.Resources[id];
   }
   for (const id of lambda ? EVENTBRIDGE_ONLY_OUTPUTS : LAMBDA_ONLY_OUTPUTS) delete template.Outputs?.[id];
-  const topic = resource(template, 'NotificationTopic');
-  if (lambda) delete topic.Metadata;
-  else delete props(template, 'NotificationTopic').KmsMasterKeyId;
+  for (const id of chat ? ['NotificationTopic', 'ChatTopic'] : ['NotificationTopic']) {
+    const topic = resource(template, id);
+    if (lambda) delete topic.Metadata;
+    else delete props(template, id).KmsMasterKeyId;
+  }
+  const isChatTarget = (t: Record<string, unknown>) => {
+    const branch = (t['Fn::If'] as [string, { Id?: string }, unknown] | undefined)?.[1];
+    return branch?.Id === CHAT_TARGET_ID;
+  };
   for (const id of RULES) {
     const p = props(template, id);
     const keep = TARGET_ID[options.formatter];
-    p.Targets = (p.Targets as { Id: string }[]).filter((t) => t.Id === keep);
-    if ((p.Targets as unknown[]).length !== 1) throw new Error(`${id} has no target ${keep}`);
+    const targets = p.Targets as Record<string, unknown>[];
+    // lambda mode: the formatter publishes the chat message itself; eventbridge mode: a chat target of its own.
+    p.Targets = targets.filter((t) => t.Id === keep || (!lambda && isChatTarget(t)));
+    if (!targets.some((t) => t.Id === keep)) throw new Error(`${id} has no target ${keep}`);
+  }
+  if (!lambda) {
+    for (const id of DIGEST_RESOURCES) {
+      resource(template, id);
+      delete template.Resources[id];
+    }
+    delete template.Outputs?.DigestQueueUrl;
+    removeParameter(template, 'Delivery');
+    delete (template.Mappings as Record<string, unknown> | undefined)?.Delivery;
+    for (const c of DIGEST_CONDITIONS) delete template.Conditions?.[c];
   }
 
   if (lambda) {
@@ -184,6 +253,9 @@ export function renderProductTemplate(
       delete env.IDC_PERMISSION_SET;
     }
     if (!options.launchRole) delete props(template, 'FormatterRole').PermissionsBoundary;
+  }
+  if (!options.launchRole && chat) {
+    delete props(template, 'ChatChannelRole').PermissionsBoundary;
   }
   if (!links) removeParameter(template, 'PermissionSet');
 

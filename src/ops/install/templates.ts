@@ -31,7 +31,7 @@ export async function publishProductTemplate(
   ctx: Pick<InstallContext, 'options' | 'hub' | 'hubCaller'>,
   bucketName: string,
 ): Promise<UploadedTemplate & { sha256: string }> {
-  const product = renderProductTemplate(ctx.options, {});
+  const product = renderProductTemplate(ctx.options, { partition: ctx.hubCaller.partition });
   const upload = await uploadProductTemplate(await ctx.hub.s3(), bucketName, product.body, product.sha256, {
     region: ctx.hub.region,
     partition: ctx.hubCaller.partition,
@@ -58,7 +58,7 @@ export async function templates(
   const stack = rendered(ctx.options, 'bucket', renderContext(ctx));
   const { result, report } = await deploy(ctx, run, cfn, stack, 'hub');
   if (result.outcome === 'dry-run' || result.outcome === 'declined') {
-    const sha256 = renderProductTemplate(ctx.options, {}).sha256;
+    const sha256 = renderProductTemplate(ctx.options, { partition: ctx.hubCaller.partition }).sha256;
     return {
       outcome: outcomeOf(result),
       detail: `${describeDeploy(result)}; product template sha256 ${sha256.slice(0, 16)} not uploaded`,
