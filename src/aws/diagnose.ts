@@ -1,6 +1,8 @@
 // Gathers what `secnotify doctor` judges (and `install` checks before it changes anything): the credentials,
 // the organization and its setup, Security Hub, Identity Center and the installation's stacks. Each lookup is
 // its own fact (src/core/facts.ts), so one refused call becomes "could not check". Never prints.
+
+import type { LaunchCoverageFacts } from '../core/doctor/model.js';
 import {
   type AccountFacts,
   type DoctorFacts,
@@ -22,10 +24,12 @@ import { factError, lookUp, lookUpStack } from './installation.js';
 import {
   describeOrganization,
   isDelegatedAdmin,
+  resolveOus,
   SERVICE_CATALOG_PRINCIPAL,
   serviceCatalogOrgAccessStatus,
   stackSetsTrustedAccess,
 } from './organization.js';
+import { readOrganizationTree } from './organization-tree.js';
 import { describeHub, describeHubV2, findingAggregation } from './security-hub.js';
 
 /** A context, or why it could not be created (no region, a bad profile, …). */
@@ -126,6 +130,30 @@ export async function gatherDoctorFacts(
       pending.push(
         lookUp(async () => stackSetsTrustedAccess(await management.cloudformation(), 'SELF')).then((f) => {
           facts.stackSetsAccess = f;
+        }),
+      );
+    }
+    const { share, stacksetTargets } = settings;
+    if (management && settings.launchRole && share && share.length > 0 && stacksetTargets) {
+      // Which accounts the shares reach and the StackSet covers: the organization tree, read with the
+      // management credentials (only they may list every OU and account), OU names resolved in it.
+      pending.push(
+        lookUp<LaunchCoverageFacts>(async () => {
+          const orgClient = await management.organizations();
+          const shareNames = share.flatMap((t) => (t.kind === 'ou-path' ? [t.path] : []));
+          const targetNames = stacksetTargets.filter((t) => t !== 'root' && !/^(ou|r)-/.test(t));
+          const resolve = (names: string[], field: string) =>
+            names.length > 0 ? resolveOus(orgClient, names, { field }) : Promise.resolve([]);
+          const [tree, shareIds, targetIds] = await Promise.all([
+            readOrganizationTree(orgClient),
+            resolve(shareNames, '--share'),
+            resolve(targetNames, '--stackset-targets'),
+          ]);
+          const named = [...shareNames, ...targetNames];
+          const ids = [...shareIds, ...targetIds];
+          return { tree, ouIds: Object.fromEntries(named.map((n, k) => [n, ids[k] as string])) };
+        }).then((f) => {
+          facts.launchCoverage = f;
         }),
       );
     }

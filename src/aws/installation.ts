@@ -35,7 +35,7 @@ import {
   stackSetsTrustedAccess,
 } from './organization.js';
 import { describeStack, stackOutputs } from './stacks.js';
-import { listStackInstances } from './stacksets.js';
+import { listStackInstances, listUnsuccessfulStackInstances } from './stacksets.js';
 
 export function factError(error: unknown): FactError {
   // A translated AWS error keeps the service's error name on its cause (AccessDeniedException, …).
@@ -254,19 +254,39 @@ async function gatherManagementFacts(
     lookUpStack(mgmt.inRegion(input.permissionSetRegion), stackNames.permissionSet),
     lookUpOrgSetup(mgmt, input.hubAccountId),
   ]);
-  const stackSet = isPresent(launchRoleStack)
-    ? await lookUp(async () => {
-        const callAs =
-          launchRoleStack.value.parameters.CurrentAccountType === 'delegated-admin'
-            ? ('DELEGATED_ADMIN' as const)
-            : ('SELF' as const);
-        const instances = await listStackInstances(
-          await mgmt.cloudformation(),
-          LAUNCH_ROLE_STACKSET_NAME,
-          callAs,
-        );
-        return instances ? { name: LAUNCH_ROLE_STACKSET_NAME, callAs, instances } : undefined;
-      })
-    : fact.dependent(launchRoleStack, fact.absent());
-  return { accountId, region: mgmt.region, launchRoleStack, stackSet, permissionSetStack, orgSetup };
+  const callAs =
+    valueIfKnown(launchRoleStack)?.parameters.CurrentAccountType === 'delegated-admin'
+      ? ('DELEGATED_ADMIN' as const)
+      : ('SELF' as const);
+  const [stackSet, unsuccessfulInstances] = isPresent(launchRoleStack)
+    ? await Promise.all([
+        lookUp(async () => {
+          const instances = await listStackInstances(
+            await mgmt.cloudformation(),
+            LAUNCH_ROLE_STACKSET_NAME,
+            callAs,
+          );
+          return instances ? { name: LAUNCH_ROLE_STACKSET_NAME, callAs, instances } : undefined;
+        }),
+        // The accounts without the launch role, as install lists them after the roll-out: one filtered
+        // ListStackInstances query per unsuccessful detailed status (src/aws/stacksets.ts).
+        lookUp(async () => {
+          const found = await listUnsuccessfulStackInstances(
+            await mgmt.cloudformation(),
+            LAUNCH_ROLE_STACKSET_NAME,
+            callAs,
+          );
+          return found ? found.map(({ organizationalUnitId: _ou, ...i }) => i) : [];
+        }),
+      ])
+    : [fact.dependent(launchRoleStack, fact.absent()), fact.dependent(launchRoleStack, fact.present([]))];
+  return {
+    accountId,
+    region: mgmt.region,
+    launchRoleStack,
+    stackSet,
+    unsuccessfulInstances,
+    permissionSetStack,
+    orgSetup,
+  };
 }

@@ -12,19 +12,12 @@ import {
   paginateListStackSetOperations,
 } from '@aws-sdk/client-cloudformation';
 import { AbortError, OperationError } from '../core/errors.js';
+import type { StackInstanceRow } from '../core/stack-instances.js';
 import { awsFailure, isAwsErrorNamed } from './aws-errors.js';
 import { type PollProgress, poll } from './poll.js';
 
-export interface StackInstance {
-  account: string;
-  region: string;
-  /** CURRENT, OUTDATED or INOPERABLE. */
-  status: string;
-  /** PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED, INOPERABLE, SKIPPED_SUSPENDED_ACCOUNT, … */
-  detailedStatus?: string;
-  statusReason?: string;
-  organizationalUnitId?: string;
-}
+/** A stack instance as ListStackInstances reports it (see core/stack-instances.ts for its fields). */
+export type StackInstance = StackInstanceRow;
 
 export interface StackSetWaitOptions {
   /** SELF from the management account, DELEGATED_ADMIN from a CloudFormation delegated administrator. */

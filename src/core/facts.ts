@@ -151,6 +151,12 @@ export interface ManagementFacts {
   launchRoleStack: Fact<StackFact>;
   /** The StackSet the launch-role stack made. */
   stackSet: Fact<StackSetFact>;
+  /**
+   * Its stack instances that did not get the launch role (FAILED, CANCELLED, INOPERABLE, FAILED_IMPORT,
+   * SKIPPED_SUSPENDED_ACCOUNT), as ListStackInstances filtered by detailed status reports them; empty when
+   * the StackSet is absent. Left out by builders that predate it (then taken from `stackSet`).
+   */
+  unsuccessfulInstances?: Fact<InstanceFact[]>;
   permissionSetStack: Fact<StackFact>;
   orgSetup: Fact<OrgSetupFact>;
 }

@@ -79,6 +79,26 @@ export function accountsWithoutLaunchRole(input: LaunchCoverageInput): AccountWi
   return missing;
 }
 
+/**
+ * What can be said without the organization tree (no management credentials, or the tree could not be
+ * read): the same rule applied to the one account known without it, the management account, reached by an
+ * organization share or a share with its ID. Accounts outside the StackSet targets cannot be named.
+ */
+export function accountsWithoutLaunchRoleKnownWithoutTree(
+  shareTargets: readonly ResolvedShareTarget[],
+  managementAccountId: string,
+): AccountWithoutLaunchRole[] {
+  const rootId = 'r-unknown';
+  return accountsWithoutLaunchRole({
+    shareTargets: shareTargets.filter(
+      (t) => t.kind === 'organization' || (t.kind === 'account' && t.id === managementAccountId),
+    ),
+    stacksetTargets: [],
+    tree: { rootId, ous: [], accounts: [{ id: managementAccountId, parentId: rootId }] },
+    managementAccountId,
+  });
+}
+
 const REASON_TEXT: Record<NoLaunchRoleReason, string> = {
   'management-account': 'the management account (StackSets never deploys there)',
   'outside-stackset-targets': 'outside the StackSet targets',

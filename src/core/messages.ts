@@ -188,7 +188,10 @@ export const MSG = {
     code: 'SN_LOGGING_STOPPED',
     description: 'Server access logging into the log bucket was stopped.',
   }),
-  BUCKET_PROGRESS: make.debug()({ code: 'SN_BUCKET_PROGRESS', description: 'Emptying a bucket.' }),
+  BUCKET_PROGRESS: make.debug<WaitProgress & { deleted: number }>()({
+    code: 'SN_BUCKET_PROGRESS',
+    description: 'Emptying a bucket: object versions and delete markers deleted so far.',
+  }),
   BUCKET_NOT_EMPTY_RETRY: make.warn()({
     code: 'SN_BUCKET_NOT_EMPTY_RETRY',
     description: 'A bucket was not empty yet when its stack was deleted; retrying.',

@@ -1,8 +1,18 @@
 // `secnotify status` judges the installation facts part by part: present or absent, stack status, version,
 // last update, and what looks wrong. Pure (no SDK, no printing), so every verdict is unit-tested from facts
 // alone; the table is drawn in src/cli/status/report.ts.
-import { describeShare, type Fact, type InstallationFacts, type StackFact, valueIfKnown } from './facts.js';
+import { accountShareAcceptance } from './account-shares.js';
+import {
+  describeShare,
+  type Fact,
+  type InstallationFacts,
+  type StackFact,
+  type VersionFact,
+  valueIfKnown,
+} from './facts.js';
 import type { SecnotifyOptions } from './options.js';
+import { describeProductVersions, type VersionRow } from './product-versions.js';
+import { type InstanceProblem, summarizeStackInstances } from './stack-instances.js';
 import { isFailed, isInProgress } from './stack-status.js';
 
 export type PartId =
@@ -35,6 +45,12 @@ export interface StatusPart {
   details: Record<string, unknown>;
 }
 
+/** A list printed under the table: the accounts without the launch role, the account shares, the versions. */
+export interface StatusList {
+  title: string;
+  rows: string[];
+}
+
 export interface StatusReport {
   hubAccountId: string;
   region: string;
@@ -45,6 +61,8 @@ export interface StatusReport {
   problems: string[];
   /** Parts whose lookups failed: the command exits 1 when there are any. */
   couldNotCheck: PartId[];
+  /** What the table cannot show, one list per subject (only lists with rows). */
+  lists: StatusList[];
 }
 
 export interface StatusExpectations {
@@ -115,6 +133,68 @@ function stackPart(
   });
 }
 
+function dateOf(iso: string | null | undefined): string {
+  return iso ? iso.slice(0, 10) : '-';
+}
+
+/**
+ * The lists under the table: every account the StackSet left without the launch role, what the hub can see
+ * of the account shares' acceptance (DescribePortfolioShares reports `Accepted`; whether the recipient
+ * associated its principals is not visible from the hub), and the product versions.
+ */
+function statusLists(parts: StatusPart[]): StatusList[] {
+  const byId = (id: PartId) => parts.find((p) => p.id === id)?.details ?? {};
+  const lists: StatusList[] = [];
+  const roles = byId('launch-roles');
+  const failed = [
+    ...((roles.failedInstances as InstanceProblem[] | undefined) ?? []),
+    ...((roles.skippedInstances as InstanceProblem[] | undefined) ?? []),
+  ];
+  if (failed.length > 0) {
+    lists.push({
+      title: `Launch role missing in ${(roles.accountsWithoutLaunchRole as string[]).length} account(s) (the StackSet's stack instances that did not succeed):`,
+      rows: failed.map((p) => `${p.account} ${p.region} ${p.detailedStatus}: ${p.reason}`),
+    });
+  }
+  const accountShares =
+    (byId('shares').accountShares as ReturnType<typeof accountShareAcceptance> | undefined) ?? [];
+  if (accountShares.length > 0) {
+    lists.push({
+      title:
+        'Account shares (acceptance as the hub sees it; whether the recipient associated its principals is not visible from the hub):',
+      rows: accountShares.map(
+        (a) =>
+          `${a.accountId} ${a.state === 'accepted' ? 'accepted' : 'not accepted yet: the recipient must accept (import) the share and associate its principals'}`,
+      ),
+    });
+  }
+  const versions = byId('product-versions').versions as
+    | { name: string; state: string; createdTime: string | null }[]
+    | null
+    | undefined;
+  if (versions && versions.length > 0) {
+    lists.push({
+      title: 'Product versions (oldest first):',
+      rows: versions.map((v) => `${v.name}  ${dateOf(v.createdTime)}  ${v.state}`),
+    });
+  }
+  return lists;
+}
+
+/** The product's versions, oldest first, each current, deprecated, active or inactive. */
+function versionRows(versions: readonly VersionFact[], currentName: string | undefined): VersionRow[] {
+  return describeProductVersions(
+    versions.map((v) => ({
+      id: v.id,
+      name: v.name,
+      active: v.active,
+      guidance: v.guidance === 'DEPRECATED' ? ('DEPRECATED' as const) : ('DEFAULT' as const),
+      ...(v.createdTime ? { createdTime: new Date(v.createdTime) } : {}),
+    })),
+    currentName,
+  );
+}
+
 const NO_MANAGEMENT = 'needs management-account credentials (--management-profile or --management-role-arn)';
 
 export function evaluateStatus(facts: InstallationFacts, expected: StatusExpectations): StatusReport {
@@ -177,23 +257,46 @@ export function evaluateStatus(facts: InstallationFacts, expected: StatusExpecta
         }
         const set = valueIfKnown(mgmt.stackSet);
         if (!set) return { problems: ['the stack exists but its StackSet does not'] };
-        const bad = set.instances.filter(
-          (i) => i.status !== 'CURRENT' || (i.detailedStatus && i.detailedStatus !== 'SUCCEEDED'),
-        );
         const byStatus: Record<string, number> = {};
         for (const i of set.instances) {
           const key = i.detailedStatus ?? i.status;
           byStatus[key] = (byStatus[key] ?? 0) + 1;
         }
+        const listed = mgmt.unsuccessfulInstances;
+        if (listed?.state === 'unknown') {
+          return {
+            details: {
+              stackSetName: set.name,
+              callAs: set.callAs,
+              instances: set.instances.length,
+              byStatus,
+            },
+            problems: [`could not list the failed stack instances: ${listed.error.message}`],
+          };
+        }
+        const rollout = summarizeStackInstances(valueIfKnown(listed) ?? set.instances);
+        const busy = set.instances.filter(
+          (i) => i.detailedStatus === 'PENDING' || i.detailedStatus === 'RUNNING',
+        ).length;
         return {
-          details: { stackSetName: set.name, callAs: set.callAs, instances: set.instances.length, byStatus },
-          problems: bad
-            .slice(0, 10)
-            .map(
-              (i) =>
-                `stack instance ${i.account}/${i.region} is ${[i.status, i.detailedStatus].filter(Boolean).join(' ')}${i.statusReason ? `: ${i.statusReason}` : ''}`,
-            )
-            .concat(bad.length > 10 ? [`… ${bad.length - 10} more stack instances not CURRENT`] : []),
+          details: {
+            stackSetName: set.name,
+            callAs: set.callAs,
+            instances: set.instances.length,
+            byStatus,
+            failedInstances: rollout.failed,
+            skippedInstances: rollout.skipped,
+            accountsWithoutLaunchRole: rollout.accountsWithoutRole,
+          },
+          problems: [
+            ...rollout.lines.slice(0, 10).map((line) => `no launch role: ${line}`),
+            ...(rollout.lines.length > 10
+              ? [`… ${rollout.lines.length - 10} more stack instances without the launch role`]
+              : []),
+            ...(busy > 0
+              ? [`${busy} stack instance(s) still being deployed; look again when the operation ends`]
+              : []),
+          ],
         };
       }),
     );
@@ -235,9 +338,23 @@ export function evaluateStatus(facts: InstallationFacts, expected: StatusExpecta
       );
     }
     const versions =
-      facts.productVersions.state === 'unknown' ? undefined : (valueIfKnown(facts.productVersions) ?? []);
+      facts.productVersions.state === 'unknown'
+        ? undefined
+        : versionRows(valueIfKnown(facts.productVersions) ?? [], portfolioStack.parameters.ProductVersion);
     if (facts.productVersions.state === 'unknown') {
       problems.push(`could not list the product versions: ${facts.productVersions.error.message}`);
+    }
+    if (versions && versions.length > 0) {
+      const current = portfolioStack.parameters.ProductVersion;
+      if (current && !versions.some((v) => v.state === 'current')) {
+        problems.push(`the current version ${current} is not among the product's active versions`);
+      }
+      // Install marks every earlier version DEPRECATED after the portfolio deploy (issue 10, point 5).
+      for (const v of versions.filter((x) => x.state === 'active')) {
+        problems.push(
+          `earlier version ${v.name} is not deprecated, so new subscriptions can still launch it: run secnotify install to mark it`,
+        );
+      }
     }
     const subscribers =
       facts.subscribers.state === 'unknown' ? undefined : (valueIfKnown(facts.subscribers) ?? []);
@@ -256,7 +373,13 @@ export function evaluateStatus(facts: InstallationFacts, expected: StatusExpecta
           templateUrl: url || null,
           deployedTemplateHash: deployedHash ?? null,
           renderedTemplateHash: expected.productTemplateHash ?? null,
-          versions: versions ?? null,
+          versions:
+            versions?.map((v) => ({
+              id: v.id,
+              name: v.name,
+              state: v.state,
+              createdTime: v.createdTime?.toISOString() ?? null,
+            })) ?? null,
           subscriptionsInHubAccount: subscribers ?? null,
         },
       }),
@@ -316,7 +439,11 @@ export function evaluateStatus(facts: InstallationFacts, expected: StatusExpecta
         ...(portfolio ? { region: facts.hubRegion } : {}),
         state: shares.length > 0 ? 'present' : 'absent',
         problems,
-        details: { portfolioId: portfolio?.id ?? null, shares },
+        details: {
+          portfolioId: portfolio?.id ?? null,
+          shares,
+          accountShares: accountShareAcceptance(shares),
+        },
       }),
     );
   }
@@ -350,6 +477,7 @@ export function evaluateStatus(facts: InstallationFacts, expected: StatusExpecta
   return {
     hubAccountId: hubId,
     region: facts.hubRegion,
+    lists: statusLists(parts),
     ...(mgmt ? { managementAccountId: mgmt.accountId } : {}),
     installed,
     parts,

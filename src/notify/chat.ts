@@ -23,7 +23,7 @@ import {
   stateWords,
 } from './format.js';
 import type { Finding } from './model.js';
-import { resolveInputPath } from './transformer.js';
+import { applyJsonTransformer, type InputTransformer } from './transformer.js';
 
 export interface ChatContent {
   textType: 'client-markdown';
@@ -181,16 +181,11 @@ export function chatMessage(notification: ChatNotification): string {
 // ---------------------------------------------------------------------------------------------------
 // eventbridge mode: the chat target's input transformer, applied offline (preview, tests).
 
-interface ChatTransformer {
-  InputPathsMap: Record<string, string>;
-  InputTemplate: string;
-}
-
 /** The chat targets' transformers of a rendered eventbridge-mode template, by the detail-type of their rule. */
 export function chatTransformers(
   rendered: CfnTemplate,
-): { detailType: string; transformer: ChatTransformer }[] {
-  const out: { detailType: string; transformer: ChatTransformer }[] = [];
+): { detailType: string; transformer: InputTransformer }[] {
+  const out: { detailType: string; transformer: InputTransformer }[] = [];
   for (const resource of Object.values(rendered.Resources)) {
     if (resource.Type !== 'AWS::Events::Rule') continue;
     for (const target of (resource.Properties?.Targets ?? []) as Record<string, unknown>[]) {
@@ -199,48 +194,8 @@ export function chatTransformers(
       const detailType = /detail-type\\*"\s*:\s*\[\\*"([^"\\]+)\\*"\]/.exec(
         JSON.stringify(resource.Properties?.EventPattern ?? ''),
       )?.[1];
-      if (detailType) out.push({ detailType, transformer: branch.InputTransformer as ChatTransformer });
+      if (detailType) out.push({ detailType, transformer: branch.InputTransformer as InputTransformer });
     }
-  }
-  return out;
-}
-
-/**
- * A JSON input template applied the way EventBridge documents it for JSON output ("EventBridge replaces input
- * transformers at runtime to ensure a valid JSON output", Amazon EventBridge User Guide, input transformation):
- * a string value placed inside quotes is escaped as a JSON string; a path that leads nowhere is empty there.
- */
-export function applyJsonTransformer(transformer: ChatTransformer, event: unknown): string {
-  const values = new Map<string, unknown>();
-  for (const [name, path] of Object.entries(transformer.InputPathsMap))
-    values.set(name, resolveInputPath(event, path));
-  const template = transformer.InputTemplate;
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < template.length; i++) {
-    const ch = template[i]!;
-    if (ch === '\\' && inString) {
-      out += ch + (template[i + 1] ?? '');
-      i++;
-      continue;
-    }
-    if (ch === '"') inString = !inString;
-    if (ch === '<') {
-      const end = template.indexOf('>', i);
-      const name = end > i ? template.slice(i + 1, end) : '';
-      if (values.has(name)) {
-        const value = values.get(name);
-        const missing = typeof value === 'symbol' || value === undefined;
-        if (inString)
-          out += missing
-            ? ''
-            : JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value)).slice(1, -1);
-        else out += missing ? 'null' : JSON.stringify(value);
-        i = end;
-        continue;
-      }
-    }
-    out += ch;
   }
   return out;
 }

@@ -15,28 +15,30 @@ import {
   stateWords,
   utf8Bytes,
 } from './format.js';
-import type { Finding, FindingFormat } from './model.js';
+import type { Finding } from './model.js';
 
 export type Destination = 'email' | 'chat';
 
 /** What a queued message holds about a finding: what the digest lists, bounded in size. */
-export interface DigestEntry {
-  format: FindingFormat;
-  id: string;
-  accountId: string;
-  accountName?: string;
-  region: string;
-  partition: string;
-  productName: string;
-  title: string;
-  severity: string;
-  workflowStatus: string;
-  recordState: string;
-  updatedAt?: string;
+export type DigestEntry = Pick<
+  Finding,
+  | 'format'
+  | 'id'
+  | 'accountId'
+  | 'accountName'
+  | 'region'
+  | 'partition'
+  | 'productName'
+  | 'title'
+  | 'severity'
+  | 'workflowStatus'
+  | 'recordState'
+  | 'updatedAt'
+> & {
   /** The first resources (type, ID). */
   resources: { type: string; id: string }[];
   resourceCount: number;
-}
+};
 
 /** The body of one queued message. */
 export interface QueuedFinding {

@@ -47,34 +47,36 @@ export function resolveInputPath(event: unknown, path: string): unknown {
 }
 
 /**
- * Fills an InputTemplate. Inside a quoted string a string value goes in as is (EventBridge does not escape
- * extracted values) and any other value as minified JSON; outside quotes every value goes in as JSON. A
- * variable whose path is not in the event is never created, so its placeholder leaves nothing inside a string
- * and `null` outside one.
+ * Fills an InputTemplate. Outside quotes every value goes in as JSON; inside a quoted string `inString` says
+ * how a value is written (the text and JSON forms differ, see below). A variable whose path is not in the
+ * event is never created, so its placeholder leaves nothing inside a string and `null` outside one.
  */
-export function applyInputTransformer(transformer: InputTransformer, event: unknown): string {
+function fillInputTemplate(
+  transformer: InputTransformer,
+  event: unknown,
+  inString: (value: unknown) => string,
+): string {
   const values = new Map<string, unknown>();
   for (const [name, path] of Object.entries(transformer.InputPathsMap))
     values.set(name, resolveInputPath(event, path));
   const template = transformer.InputTemplate;
   let out = '';
-  let inString = false;
+  let quoted = false;
   for (let i = 0; i < template.length; i++) {
     const ch = template[i]!;
-    if (ch === '\\' && inString) {
+    if (ch === '\\' && quoted) {
       out += ch + (template[i + 1] ?? '');
       i++;
       continue;
     }
-    if (ch === '"') inString = !inString;
+    if (ch === '"') quoted = !quoted;
     if (ch === '<') {
       const end = template.indexOf('>', i);
       const name = end > i ? template.slice(i + 1, end) : '';
       if (values.has(name)) {
         const value = values.get(name);
-        if (value === MISSING) out += inString ? '' : 'null';
-        else if (inString && typeof value === 'string') out += value;
-        else out += JSON.stringify(value);
+        if (value === MISSING) out += quoted ? '' : 'null';
+        else out += quoted ? inString(value) : JSON.stringify(value);
         i = end;
         continue;
       }
@@ -82,6 +84,27 @@ export function applyInputTransformer(transformer: InputTransformer, event: unkn
     out += ch;
   }
   return out;
+}
+
+/**
+ * A text template (the e-mail in eventbridge mode): inside a quoted string a string value goes in as is
+ * (EventBridge does not escape extracted values) and any other value as minified JSON.
+ */
+export function applyInputTransformer(transformer: InputTransformer, event: unknown): string {
+  return fillInputTemplate(transformer, event, (value) =>
+    typeof value === 'string' ? value : JSON.stringify(value),
+  );
+}
+
+/**
+ * A JSON template (the chat message in eventbridge mode), applied the way EventBridge documents it for JSON
+ * output ("EventBridge replaces input transformers at runtime to ensure a valid JSON output", Amazon
+ * EventBridge User Guide, input transformation): a value placed inside quotes is escaped as a JSON string.
+ */
+export function applyJsonTransformer(transformer: InputTransformer, event: unknown): string {
+  return fillInputTemplate(transformer, event, (value) =>
+    JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value)).slice(1, -1),
+  );
 }
 
 /** The rules of a rendered product template that carry an InputTransformer (eventbridge mode). */

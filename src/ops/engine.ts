@@ -262,20 +262,29 @@ export async function runStepGraph<
     if (first instanceof SecnotifyError && !(first instanceof UsageError)) {
       io.notify(MSG.RESUME.msg(options.resumeText(done, notStarted)));
     }
-    throw first;
+    throw withCompletedSteps(first, done);
   }
   if (aborts.length > 0 || (signal.aborted && notStarted.length > 0)) {
     const interrupted = aborts.map((a) => `${a.id} (${(a.error as AbortError).message})`);
-    throw new AbortError(
-      [
-        `Interrupted. Finished: ${done.length ? done.join(', ') : 'nothing'}.`,
-        interrupted.length ? `Were running: ${interrupted.join('; ')}.` : '',
-        notStarted.length ? `Not started: ${notStarted.join(', ')}.` : '',
-        'Run the same command again to continue.',
-      ]
-        .filter(Boolean)
-        .join(' '),
+    throw withCompletedSteps(
+      new AbortError(
+        [
+          `Interrupted. Finished: ${done.length ? done.join(', ') : 'nothing'}.`,
+          interrupted.length ? `Were running: ${interrupted.join('; ')}.` : '',
+          notStarted.length ? `Not started: ${notStarted.join(', ')}.` : '',
+          'Run the same command again to continue.',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      ),
+      done,
     );
   }
   return { reports: ordered, outputs, ...(declined ? { declined } : {}), wallMs, stepMs };
+}
+
+/** The steps that finished, on the error the run ends with (`--json` reports them as `completedSteps`). */
+function withCompletedSteps(error: unknown, done: readonly string[]): unknown {
+  if (error !== null && typeof error === 'object') Object.assign(error, { completedSteps: [...done] });
+  return error;
 }

@@ -3,7 +3,7 @@
 // Center and stacks. moto implements neither GetAWSOrganizationsAccessStatus, DescribeOrganizationsAccess,
 // DescribeSecurityHubV2 nor the finding aggregator calls: those checks come out as "could not check"
 // warnings here, and their pass/fail states are covered with SDK mocks in test/unit/doctor.test.ts.
-import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -13,7 +13,7 @@ import {
 import { EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/core/doctor.js';
-import { motoAccount } from '../support/aws.js';
+import { motoAccount, motoOrganization } from '../support/aws.js';
 import { runCli } from '../support/cli.js';
 
 const cli = (args: string[], env: Record<string, string>) => runCli(args, { env, cleanEnv: true });
@@ -66,10 +66,15 @@ describe('secnotify doctor', () => {
     ]);
     // What moto does not implement is reported, not fatal.
     expect(check(report, 'stacksets-trusted-access').verdict).toBe('warn');
-    // The default organization share reaches the management account, which StackSets never deploy to.
+    // The default organization share reaches the management account, which StackSets never deploy to; the
+    // organization tree (read from moto with the management account's credentials) has no other account.
     expect(check(report, 'launch-role-reach')).toMatchObject({
       verdict: 'warn',
-      reason: expect.stringContaining(`the management account ${account.accountId}`),
+      reason: expect.stringMatching(
+        new RegExp(
+          `reach 1 account\\(s\\) that will have no launch role, so launching the product fails there: ${account.accountId} \\([^)]*\\): the management account \\(StackSets never deploys there\\)\\.$`,
+        ),
+      ),
     });
     // stdout is the one JSON document; the failure line goes to stderr.
     expect(out.stderr).toContain('doctor: 1 check(s) failed.');
@@ -119,6 +124,31 @@ describe('secnotify doctor', () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('FAIL  AWS Organizations with all features');
     expect(text.stdout).toMatch(/\d+ passed, \d+ warning\(s\), 2 failed, \d+ skipped\./);
+  });
+
+  it('install in a hub Region without the Service Catalog resource types stops before any change, naming the Region', async () => {
+    // cfn-lint's Region schemas: CloudFormation in mx-central-1 offers no AWS::ServiceCatalog::* types (E3006).
+    const { hub } = await motoOrganization('mx-central-1');
+    const out = await cli(
+      [
+        'install',
+        '--yes',
+        '--steps',
+        'templates,portfolio',
+        '--idc-region',
+        'mx-central-1',
+        '--share',
+        'none',
+      ],
+      { ...hub.env, SECNOTIFY_POLL_MS: '100' },
+    );
+    expect(out.code).toBe(1);
+    // The Region is the one blocking check (Security Hub off and Identity Center unanswered only warn here).
+    expect(out.stderr).toContain(
+      'Pre-flight checks failed, nothing was changed: Hub Region mx-central-1 offers the resource types.',
+    );
+    const stacks = await new CloudFormationClient(hub.clientConfig).send(new ListStacksCommand({}));
+    expect(stacks.StackSummaries ?? []).toEqual([]);
   });
 
   it('reports missing region and credentials as the first failed check', async () => {

@@ -10,6 +10,7 @@ import {
   type ManagementFacts,
   type StackFact,
 } from '../../src/core/facts.js';
+import type { OrganizationTree } from '../../src/core/launch-coverage.js';
 import { defaultOptions } from '../../src/core/options.js';
 
 export const HUB = '111122223333';
@@ -63,6 +64,7 @@ export function managementFacts(overrides: Partial<ManagementFacts> = {}): Manag
         { account: MEMBER, region: REGION, status: 'CURRENT', detailedStatus: 'SUCCEEDED' },
       ],
     }),
+    unsuccessfulInstances: present([]),
     permissionSetStack: present(
       stackFact(names.permissionSet, {
         status: 'CREATE_COMPLETE',
@@ -102,8 +104,15 @@ export function installationFacts(overrides: Partial<InstallationFacts> = {}): I
       { type: 'ACCOUNT', principalId: MEMBER, accepted: true, sharePrincipals: false },
     ]),
     productVersions: present([
-      { id: 'pa-1', name: 'v1', active: true, guidance: 'DEFAULT' },
-      { id: 'pa-2', name: 'v2', active: true, guidance: 'DEFAULT' },
+      // Install deprecates every earlier version after the portfolio deploy.
+      {
+        id: 'pa-1',
+        name: 'v1',
+        active: true,
+        guidance: 'DEPRECATED',
+        createdTime: '2025-01-10T09:00:00.000Z',
+      },
+      { id: 'pa-2', name: 'v2', active: true, guidance: 'DEFAULT', createdTime: '2025-03-04T05:00:00.000Z' },
     ]),
     subscribers: present([]),
     management: managementFacts(),
@@ -151,6 +160,31 @@ export function doctorStack(
   return { role, account, stackName: names[role], region: REGION, stack };
 }
 
+export const ROOT_ID = 'r-ab12';
+export const OUTSIDE = '121212121212';
+
+/**
+ * The organization as the management account reads it: the management account at the root; OU Workloads
+ * (ou-ab12-workload) with the hub and, nested in it, OU Prod (ou-ab12-prod) with MEMBER; OU Sandbox
+ * (ou-ab12-sandbox) with OUTSIDE.
+ */
+export function organizationTree(): OrganizationTree {
+  return {
+    rootId: ROOT_ID,
+    ous: [
+      { id: 'ou-ab12-workload', parentId: ROOT_ID },
+      { id: 'ou-ab12-prod', parentId: 'ou-ab12-workload' },
+      { id: 'ou-ab12-sandbox', parentId: ROOT_ID },
+    ],
+    accounts: [
+      { id: MGMT, parentId: ROOT_ID, name: 'Management' },
+      { id: HUB, parentId: 'ou-ab12-workload', name: 'Hub' },
+      { id: MEMBER, parentId: 'ou-ab12-prod', name: 'Prod' },
+      { id: OUTSIDE, parentId: 'ou-ab12-sandbox', name: 'Sandbox' },
+    ],
+  };
+}
+
 /** A healthy setup as doctor sees it with hub and management credentials. */
 export function doctorFacts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
   return {
@@ -169,6 +203,7 @@ export function doctorFacts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
       instance: { instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', homeRegion: REGION },
     }),
     stacks: [doctorStack('bucket')],
+    launchCoverage: present({ tree: organizationTree(), ouIds: {} }),
     ...overrides,
   };
 }

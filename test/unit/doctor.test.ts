@@ -7,7 +7,10 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import {
   DescribeOrganizationCommand,
+  ListAccountsForParentCommand,
   ListDelegatedAdministratorsCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import {
@@ -43,6 +46,8 @@ import {
   doctorFacts,
   HUB,
   MGMT,
+  OUTSIDE,
+  organizationTree,
   present,
   stackFact,
 } from '../support/facts.js';
@@ -355,31 +360,67 @@ describe('evaluateDoctor', () => {
       blocking: false,
       remedy: expect.stringContaining('launch-role.yaml'),
     });
-    expect(c.reason).toContain(`the management account ${MGMT} (StackSets never deploy to it)`);
+    // The organization tree is read: the root targets cover every account but the management account.
+    expect(c.reason).toBe(
+      `The shares (the organization) reach 1 account(s) that will have no launch role, so launching the product fails there: ${MGMT} (Management): the management account (StackSets never deploys there).`,
+    );
     expect(report.ok).toBe(true);
   });
 
-  it('names the shared accounts and OUs the StackSet targets may not cover', () => {
+  it('names every account the shares reach outside the StackSet targets, from the organization tree', () => {
     const narrow = doctorSettings({
       ...defaultOptions,
       share: [
-        { kind: 'ou', id: 'ou-ab12-inside' },
-        { kind: 'ou', id: 'ou-ab12-outside' },
-        { kind: 'account', id: '999988887777' },
+        { kind: 'ou-path', path: 'Workloads' },
+        { kind: 'ou', id: 'ou-ab12-sandbox' },
+        { kind: 'account', id: '999900001111' },
         { kind: 'account', id: MGMT },
       ],
-      stacksetTargets: ['ou-ab12-inside'],
+      stacksetTargets: ['Workloads'],
     });
-    const c = byId(evaluateDoctor(healthy(), narrow), 'launch-role-reach');
+    const facts = healthy({
+      launchCoverage: present({ tree: organizationTree(), ouIds: { Workloads: 'ou-ab12-workload' } }),
+    });
+    const c = byId(evaluateDoctor(facts, narrow), 'launch-role-reach');
     expect(c.verdict).toBe('warn');
-    expect(c.reason).toContain(`the management account ${MGMT}`);
-    expect(c.reason).toContain('the accounts of OU ou-ab12-outside, unless under ou-ab12-inside');
-    expect(c.reason).toContain('account 999988887777, unless under ou-ab12-inside');
-    expect(c.reason.split('fails there: ')[1]).not.toContain('OU ou-ab12-inside');
+    // The hub and MEMBER (in Prod, nested in Workloads) are covered; the others are named with the reason.
+    expect(c.reason.split('fails there: ')[1]).toBe(
+      `${OUTSIDE} (Sandbox): outside the StackSet targets; ${MGMT} (Management): the management account (StackSets never deploys there); 999900001111: not in the organization.`,
+    );
     expect(c.remedy).toContain('widen --stackset-targets');
-    const org = doctorSettings({ ...defaultOptions, stacksetTargets: ['ou-ab12-inside'] });
-    expect(byId(evaluateDoctor(healthy(), org), 'launch-role-reach').reason).toContain(
-      'every account outside the StackSet targets (ou-ab12-inside)',
+    const covered = doctorSettings({
+      ...defaultOptions,
+      share: [{ kind: 'ou', id: 'ou-ab12-prod' }],
+      stacksetTargets: ['ou-ab12-workload'],
+    });
+    expect(byId(evaluateDoctor(healthy(), covered), 'launch-role-reach')).toMatchObject({
+      verdict: 'pass',
+      reason:
+        'The StackSet targets (ou-ab12-workload) cover every account the shares (OU ou-ab12-prod) reach.',
+    });
+  });
+
+  it('without the organization tree names only the management account, and says why no other account is named', () => {
+    const noTree = healthy({ launchCoverage: undefined, management: undefined });
+    const c = byId(evaluateDoctor(noTree, settings), 'launch-role-reach');
+    expect(c.verdict).toBe('warn');
+    expect(c.reason).toBe(
+      `The shares (the organization) reach 1 account(s) that will have no launch role, so launching the product fails there: ${MGMT}: the management account (StackSets never deploys there). The accounts outside the StackSet targets cannot be named without management credentials.`,
+    );
+    // An OU share cannot be judged without the tree: a warning that says so, with the way to check it.
+    const ou = byId(evaluateDoctor(noTree, ouSettings), 'launch-role-reach');
+    expect(ou).toMatchObject({
+      verdict: 'warn',
+      reason:
+        'Not fully checked: the accounts outside the StackSet targets cannot be named without management credentials.',
+      remedy: expect.stringContaining('--management-profile'),
+    });
+    // A tree that could not be read says why.
+    const refused = healthy({
+      launchCoverage: denied('not authorized to perform organizations:ListAccountsForParent'),
+    });
+    expect(byId(evaluateDoctor(refused, settings), 'launch-role-reach').reason).toContain(
+      'The organization could not be read (not authorized to perform organizations:ListAccountsForParent), so accounts outside the StackSet targets cannot be named without management credentials that can read it.',
     );
   });
 
@@ -560,6 +601,66 @@ describe('diagnose with SDK mocks', () => {
     expect(org.commandCalls(ListDelegatedAdministratorsCommand)[0]!.args[0].input).toMatchObject({
       ServicePrincipal: 'servicecatalog.amazonaws.com',
     });
+    hub.destroy();
+    management.destroy();
+  });
+
+  it('reads the organization tree with the management credentials and names the accounts without a launch role', async () => {
+    const hub = await context('hub');
+    const management = await context('management');
+    sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => {
+      const creds = await (getClient() as STSClient).config.credentials();
+      const id = creds.accessKeyId === 'management' ? MGMT : HUB;
+      return { Account: id, Arn: `arn:aws:sts::${id}:assumed-role/Admin/me` };
+    });
+    sc.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'ENABLED' });
+    org.on(ListDelegatedAdministratorsCommand).resolves({ DelegatedAdministrators: [{ Id: HUB }] });
+    cfn.on(DescribeOrganizationsAccessCommand).resolves({ Status: 'ENABLED' });
+    org.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-ab12' }] });
+    org.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
+    org
+      .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-ab12' })
+      .resolves({ OrganizationalUnits: [{ Id: 'ou-ab12-workload', Name: 'Workloads' }] });
+    org.on(ListAccountsForParentCommand).resolves({ Accounts: [] });
+    org.on(ListAccountsForParentCommand, { ParentId: 'r-ab12' }).resolves({
+      Accounts: [
+        { Id: MGMT, Name: 'Management' },
+        { Id: '121212121212', Name: 'Sandbox' },
+      ],
+    });
+    org
+      .on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-workload' })
+      .resolves({ Accounts: [{ Id: HUB, Name: 'Hub' }] });
+
+    const byName = doctorSettings({
+      ...defaultOptions,
+      share: [{ kind: 'organization' }],
+      stacksetTargets: ['Workloads'],
+    });
+    const report = await diagnose({ hub, management }, byName);
+    expect(byId(report, 'launch-role-reach')).toMatchObject({
+      verdict: 'warn',
+      reason: `The shares (the organization) reach 2 account(s) that will have no launch role, so launching the product fails there: 121212121212 (Sandbox): outside the StackSet targets; ${MGMT} (Management): the management account (StackSets never deploys there).`,
+    });
+    // Every node of the tree asked once for its OUs and once for its accounts, by the management account.
+    const parents = (calls: { args: [{ input: { ParentId?: string } }] }[]) =>
+      calls.map((c) => c.args[0].input.ParentId).sort();
+    expect(parents(org.commandCalls(ListAccountsForParentCommand) as never)).toEqual([
+      'ou-ab12-workload',
+      'r-ab12',
+    ]);
+    for (const call of org.commandCalls(ListAccountsForParentCommand)) {
+      const creds = await (call.thisValue as OrganizationsClient).config.credentials();
+      expect(creds.accessKeyId).toBe('management');
+    }
+
+    // Without management credentials the tree is not read, and only the management account is named.
+    org.resetHistory();
+    const hubOnly = await diagnose({ hub }, byName);
+    expect(org.commandCalls(ListAccountsForParentCommand)).toEqual([]);
+    expect(byId(hubOnly, 'launch-role-reach').reason).toContain(
+      `${MGMT}: the management account (StackSets never deploys there). The accounts outside the StackSet targets cannot be named without management credentials.`,
+    );
     hub.destroy();
     management.destroy();
   });

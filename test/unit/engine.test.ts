@@ -183,3 +183,28 @@ describe('step engine', () => {
     ).rejects.toThrow('unknown dependency d');
   });
 });
+
+describe('step engine: what finished before a failure', () => {
+  it('the error it throws carries completedSteps, which --json prints', async () => {
+    const { failureDocument } = await import('../../src/cli/io/json-document.js');
+    const log: string[] = [];
+    const a = gated('a', [], log);
+    const b = gated('b', ['a'], log, { fail: true });
+    const c = gated('c', ['b'], log);
+    const running = runStepGraph([a.step, b.step, c.step], {
+      io: new TestIoHost(),
+      signal: new AbortController().signal,
+      resumeText: () => 'again',
+    });
+    a.release();
+    await tick();
+    b.release();
+    const error = await running.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationError);
+    expect(failureDocument(error)).toMatchObject({
+      ok: false,
+      error: { message: 'b broke', exitCode: 1 },
+      completedSteps: ['a'],
+    });
+  });
+});

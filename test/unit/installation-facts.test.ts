@@ -6,11 +6,15 @@ import {
   CloudFormationClient,
   DescribeOrganizationsAccessCommand,
   DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
   ListStackInstancesCommand,
 } from '@aws-sdk/client-cloudformation';
 import { ListDelegatedAdministratorsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
+  DescribePortfolioSharesCommand,
   GetAWSOrganizationsAccessStatusCommand,
+  ListProvisioningArtifactsCommand,
+  SearchProvisionedProductsCommand,
   ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -22,7 +26,7 @@ import { fact, valueIfKnown, valueOrThrow } from '../../src/core/facts.js';
 import { defaultOptions } from '../../src/core/options.js';
 import { planRemoval } from '../../src/core/removal.js';
 import { evaluateStatus } from '../../src/core/status.js';
-import { HUB, MGMT, REGION } from '../support/facts.js';
+import { HUB, MEMBER, MGMT, REGION } from '../support/facts.js';
 
 const names = defaultOptions.stackNames;
 const awsError = (name: string, message: string) =>
@@ -126,5 +130,157 @@ describe('gatherInstallationFacts with SDK mocks', () => {
       'the stack exists but its StackSet does not',
     ]);
     expect(() => planRemoval(facts)).toThrow(/Cannot tell whether the portfolio stack/);
+  });
+
+  it("gathers the failed stack instances, the account shares' acceptance and the product versions for status", async () => {
+    const stack = (
+      name: string,
+      account: string,
+      parameters: Record<string, string>,
+      outputs: Record<string, string> = {},
+    ): DescribeStacksCommandOutput => ({
+      $metadata: {},
+      Stacks: [
+        {
+          StackName: name,
+          StackId: `arn:aws:cloudformation:${REGION}:${account}:stack/${name}/1`,
+          StackStatus: 'UPDATE_COMPLETE' as const,
+          CreationTime: new Date('2025-01-01T00:00:00Z'),
+          Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
+            ParameterKey,
+            ParameterValue,
+          })),
+          Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    });
+    const missing = (name: string) => awsError('ValidationError', `Stack with id ${name} does not exist`);
+    cfn.on(DescribeStacksCommand, { StackName: names.bucket }).rejects(missing(names.bucket));
+    cfn.on(DescribeStacksCommand, { StackName: names.permissionSet }).rejects(missing(names.permissionSet));
+    cfn
+      .on(DescribeStacksCommand, { StackName: names.portfolio })
+      .resolves(
+        stack(
+          names.portfolio,
+          HUB,
+          { ProductVersion: 'v2' },
+          { PortfolioId: 'port-abc123', ProductId: 'prod-xyz789' },
+        ),
+      );
+    cfn
+      .on(DescribeStacksCommand, { StackName: names.launchRoleStackSet })
+      .resolves(stack(names.launchRoleStackSet, MGMT, { CurrentAccountType: 'delegated-admin' }));
+    // The whole list (for uninstall's count) and one filtered query per unsuccessful detailed status.
+    cfn.on(ListStackInstancesCommand).resolves({
+      Summaries: [
+        {
+          Account: HUB,
+          Region: REGION,
+          Status: 'CURRENT',
+          StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' },
+        },
+      ],
+    });
+    for (const status of ['CANCELLED', 'INOPERABLE', 'FAILED_IMPORT', 'SKIPPED_SUSPENDED_ACCOUNT']) {
+      cfn
+        .on(ListStackInstancesCommand, { Filters: [{ Name: 'DETAILED_STATUS', Values: status }] })
+        .resolves({ Summaries: [] });
+    }
+    cfn.on(ListStackInstancesCommand, { Filters: [{ Name: 'DETAILED_STATUS', Values: 'FAILED' }] }).resolves({
+      Summaries: [
+        {
+          Account: MEMBER,
+          Region: REGION,
+          Status: 'OUTDATED',
+          StatusReason: 'explicit deny in a service control policy',
+          StackInstanceStatus: { DetailedStatus: 'FAILED' },
+          OrganizationalUnitId: 'ou-ab12-cdef3456',
+        },
+      ],
+    });
+    cfn.on(DescribeOrganizationsAccessCommand).resolves({ Status: 'ENABLED' });
+    sc.on(GetAWSOrganizationsAccessStatusCommand).resolves({ AccessStatus: 'ENABLED' });
+    org.on(ListDelegatedAdministratorsCommand).resolves({ DelegatedAdministrators: [{ Id: HUB }] });
+    sc.on(DescribePortfolioSharesCommand).resolves({ PortfolioShareDetails: [] });
+    sc.on(DescribePortfolioSharesCommand, { Type: 'ACCOUNT' }).resolves({
+      PortfolioShareDetails: [
+        { PrincipalId: MEMBER, Type: 'ACCOUNT', Accepted: false, SharePrincipals: false },
+      ],
+    });
+    sc.on(ListProvisioningArtifactsCommand).resolves({
+      ProvisioningArtifactDetails: [
+        {
+          Id: 'pa-2',
+          Name: 'v2',
+          Active: true,
+          Guidance: 'DEFAULT',
+          CreatedTime: new Date('2025-03-04T05:00:00Z'),
+        },
+        {
+          Id: 'pa-1',
+          Name: 'v1',
+          Active: true,
+          Guidance: 'DEPRECATED',
+          CreatedTime: new Date('2025-01-10T09:00:00Z'),
+        },
+      ],
+    });
+    sc.on(SearchProvisionedProductsCommand).resolves({ ProvisionedProducts: [] });
+
+    const creds = { secretAccessKey: 'secret' };
+    const hub = await createAwsContext({ region: REGION, credentials: { accessKeyId: 'hub', ...creds } });
+    const management = await createAwsContext({
+      region: REGION,
+      credentials: { accessKeyId: 'management', ...creds },
+    });
+    const facts = await gatherInstallationFacts({
+      hub,
+      hubAccountId: HUB,
+      management,
+      managementAccountId: MGMT,
+      stackNames: names,
+      permissionSetRegion: REGION,
+    });
+    hub.destroy();
+    management.destroy();
+
+    const filtered = cfn
+      .commandCalls(ListStackInstancesCommand)
+      .map((c) => c.args[0].input)
+      .filter((input) => input.Filters);
+    expect(filtered).toEqual(
+      ['FAILED', 'CANCELLED', 'INOPERABLE', 'FAILED_IMPORT', 'SKIPPED_SUSPENDED_ACCOUNT'].map((status) => ({
+        StackSetName: 'Security-Hub-Notifications-Product-IAM-Roles',
+        CallAs: 'DELEGATED_ADMIN',
+        Filters: [{ Name: 'DETAILED_STATUS', Values: status }],
+      })),
+    );
+    expect(facts.management?.unsuccessfulInstances).toEqual({
+      state: 'present',
+      value: [
+        {
+          account: MEMBER,
+          region: REGION,
+          status: 'OUTDATED',
+          detailedStatus: 'FAILED',
+          statusReason: 'explicit deny in a service control policy',
+        },
+      ],
+    });
+    expect(sc.commandCalls(ListProvisioningArtifactsCommand)[0]?.args[0].input).toEqual({
+      ProductId: 'prod-xyz789',
+    });
+
+    const report = evaluateStatus(facts, { options: defaultOptions });
+    expect(report.parts.find((p) => p.id === 'launch-roles')?.problems).toEqual([
+      `no launch role: ${MEMBER} ${REGION} FAILED: explicit deny in a service control policy`,
+    ]);
+    expect(report.lists.map((l) => l.rows)).toEqual([
+      [`${MEMBER} ${REGION} FAILED: explicit deny in a service control policy`],
+      [
+        `${MEMBER} not accepted yet: the recipient must accept (import) the share and associate its principals`,
+      ],
+      ['v1  2025-01-10  deprecated', 'v2  2025-03-04  current'],
+    ]);
   });
 });

@@ -59,10 +59,15 @@ describe('secnotify preview', () => {
     ).rejects.toThrow(/--timezone/);
   });
 
-  it('prints a JSON array of {subject, message} through the real CLI, for a folder with --all', async () => {
+  it('prints {ok: true, result: [{subject, message}, …]} through the real CLI, for a folder with --all', async () => {
     const result = await runCli(['preview', '--event', join(events, 'ocsf'), '--all', '--json']);
     expect(result.code, result.stderr).toBe(0);
-    const emails = JSON.parse(result.stdout) as { file: string; subject: string; message: string }[];
+    const doc = JSON.parse(result.stdout) as {
+      ok: boolean;
+      result: { file: string; subject: string; message: string }[];
+    };
+    expect(doc.ok).toBe(true);
+    const emails = doc.result;
     expect(emails.length).toBeGreaterThan(3);
     for (const e of emails) {
       expect(Object.keys(e).sort()).toEqual(['file', 'message', 'subject']);
@@ -75,10 +80,13 @@ describe('secnotify preview', () => {
     const input = readFileSync(join(events, 'asff/guardduty-bitcoin-dns.json'), 'utf8');
     const result = await runCli(['preview', '--event', '-', '--json'], { input });
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual([
-      expect.objectContaining({
-        subject: expect.stringMatching(/^High severity new Security Hub finding on workload-prod/),
-      }),
-    ]);
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: true,
+      result: [
+        expect.objectContaining({
+          subject: expect.stringMatching(/^High severity new Security Hub finding on workload-prod/),
+        }),
+      ],
+    });
   });
 });

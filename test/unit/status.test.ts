@@ -129,7 +129,8 @@ describe('evaluateStatus', () => {
     ]);
   });
 
-  it('flags stack instances that are not current, and a half-done organization setup', () => {
+  it('lists the accounts the StackSet left without the launch role (account, status, reason), failed before skipped', () => {
+    const SUSPENDED = '555566667777';
     const report = evaluateStatus(
       facts({
         management: management({
@@ -138,15 +139,27 @@ describe('evaluateStatus', () => {
             callAs: 'SELF',
             instances: [
               { account: HUB, region: REGION, status: 'CURRENT', detailedStatus: 'SUCCEEDED' },
-              {
-                account: MEMBER,
-                region: REGION,
-                status: 'OUTDATED',
-                detailedStatus: 'FAILED',
-                statusReason: 'Role already exists',
-              },
+              { account: MEMBER, region: REGION, status: 'OUTDATED', detailedStatus: 'FAILED' },
+              { account: SUSPENDED, region: REGION, status: 'OUTDATED' },
             ],
           }),
+          // What ListStackInstances filtered by DETAILED_STATUS returned: the authoritative list.
+          unsuccessfulInstances: present([
+            {
+              account: SUSPENDED,
+              region: REGION,
+              status: 'OUTDATED',
+              detailedStatus: 'SKIPPED_SUSPENDED_ACCOUNT',
+            },
+            {
+              account: MEMBER,
+              region: REGION,
+              status: 'OUTDATED',
+              detailedStatus: 'FAILED',
+              statusReason:
+                'User is not authorized to perform: iam:CreateRole with an explicit deny in a service control policy',
+            },
+          ]),
           orgSetup: present({
             serviceCatalogAccess: 'ENABLED',
             hubIsDelegatedAdmin: false,
@@ -156,13 +169,129 @@ describe('evaluateStatus', () => {
       }),
       expected,
     );
-    expect(part(report, 'launch-roles').details).toMatchObject({ byStatus: { SUCCEEDED: 1, FAILED: 1 } });
-    expect(part(report, 'launch-roles').problems).toEqual([
-      `stack instance ${MEMBER}/eu-west-1 is OUTDATED FAILED: Role already exists`,
+    const roles = part(report, 'launch-roles');
+    expect(roles.details).toMatchObject({
+      byStatus: { SUCCEEDED: 1, FAILED: 1, OUTDATED: 1 },
+      accountsWithoutLaunchRole: [SUSPENDED, MEMBER].sort(),
+    });
+    expect(roles.problems).toEqual([
+      `no launch role: ${MEMBER} eu-west-1 FAILED: User is not authorized to perform: iam:CreateRole with an explicit deny in a service control policy`,
+      `no launch role: ${SUSPENDED} eu-west-1 SKIPPED_SUSPENDED_ACCOUNT: the account is suspended`,
     ]);
+    expect(report.lists[0]).toEqual({
+      title: "Launch role missing in 2 account(s) (the StackSet's stack instances that did not succeed):",
+      rows: [
+        `${MEMBER} eu-west-1 FAILED: User is not authorized to perform: iam:CreateRole with an explicit deny in a service control policy`,
+        `${SUSPENDED} eu-west-1 SKIPPED_SUSPENDED_ACCOUNT: the account is suspended`,
+      ],
+    });
     expect(part(report, 'org-setup').problems).toEqual([
       `hub account ${HUB} is not a Service Catalog delegated administrator`,
     ]);
+    expect(report.installed).toBe('partial');
+  });
+
+  it('says the failed stack instances could not be listed, and that instances still deploying are not failures', () => {
+    const refused = evaluateStatus(
+      facts({
+        management: management({
+          unsuccessfulInstances: denied('not authorized to perform ListStackInstances'),
+        }),
+      }),
+      expected,
+    );
+    expect(part(refused, 'launch-roles').problems).toEqual([
+      'could not list the failed stack instances: not authorized to perform ListStackInstances',
+    ]);
+    const running = evaluateStatus(
+      facts({
+        management: management({
+          stackSet: present({
+            name: 'Security-Hub-Notifications-Product-IAM-Roles',
+            callAs: 'SELF',
+            instances: [{ account: MEMBER, region: REGION, status: 'OUTDATED', detailedStatus: 'RUNNING' }],
+          }),
+        }),
+      }),
+      expected,
+    );
+    expect(part(running, 'launch-roles').problems).toEqual([
+      '1 stack instance(s) still being deployed; look again when the operation ends',
+    ]);
+    expect(running.lists.some((l) => l.title.startsWith('Launch role missing'))).toBe(false);
+  });
+
+  it('lists the product versions oldest first with current/deprecated/active/inactive, and flags an earlier one left active', () => {
+    const versions = (list: Parameters<typeof present>[0]) =>
+      evaluateStatus(facts({ productVersions: present(list as never) }), expected);
+    const kept = versions([
+      { id: 'pa-3', name: 'v3', active: true, guidance: 'DEFAULT', createdTime: '2025-03-04T05:00:00.000Z' },
+      {
+        id: 'pa-1',
+        name: 'v1',
+        active: false,
+        guidance: 'DEPRECATED',
+        createdTime: '2025-01-10T09:00:00.000Z',
+      },
+      {
+        id: 'pa-2',
+        name: 'v2',
+        active: true,
+        guidance: 'DEPRECATED',
+        createdTime: '2025-02-01T09:00:00.000Z',
+      },
+    ]);
+    // The portfolio stack's ProductVersion (v2 in the builder) is the current one, even when newer exist.
+    expect(part(kept, 'product-versions').details.versions).toEqual([
+      { id: 'pa-1', name: 'v1', state: 'inactive', createdTime: '2025-01-10T09:00:00.000Z' },
+      { id: 'pa-2', name: 'v2', state: 'current', createdTime: '2025-02-01T09:00:00.000Z' },
+      { id: 'pa-3', name: 'v3', state: 'active', createdTime: '2025-03-04T05:00:00.000Z' },
+    ]);
+    expect(kept.lists.find((l) => l.title.startsWith('Product versions'))?.rows).toEqual([
+      'v1  2025-01-10  inactive',
+      'v2  2025-02-01  current',
+      'v3  2025-03-04  active',
+    ]);
+    expect(part(kept, 'product-versions').problems).toEqual([
+      'earlier version v3 is not deprecated, so new subscriptions can still launch it: run secnotify install to mark it',
+    ]);
+    const healthy = evaluateStatus(facts(), expected);
+    expect(healthy.lists.find((l) => l.title.startsWith('Product versions'))?.rows).toEqual([
+      'v1  2025-01-10  deprecated',
+      'v2  2025-03-04  current',
+    ]);
+    expect(part(versions([]), 'product-versions').problems).toEqual([]);
+    expect(
+      part(versions([{ id: 'pa-9', name: 'v9', active: true, guidance: 'DEFAULT' }]), 'product-versions')
+        .problems,
+    ).toEqual(["the current version v2 is not among the product's active versions", expect.any(String)]);
+  });
+
+  it("reports what the hub can see of the account shares' acceptance", () => {
+    const OTHER = '123412341234';
+    const report = evaluateStatus(
+      facts({
+        shares: present([
+          { type: 'ORGANIZATION', principalId: 'o-abcdefghij', accepted: true, sharePrincipals: true },
+          { type: 'ACCOUNT', principalId: MEMBER, accepted: true, sharePrincipals: false },
+          { type: 'ACCOUNT', principalId: OTHER, accepted: false, sharePrincipals: false },
+        ]),
+      }),
+      expected,
+    );
+    expect(part(report, 'shares').details.accountShares).toEqual([
+      { accountId: OTHER, state: 'not-accepted' },
+      { accountId: MEMBER, state: 'accepted' },
+    ]);
+    const list = report.lists.find((l) => l.title.startsWith('Account shares'));
+    expect(list?.title).toContain(
+      'whether the recipient associated its principals is not visible from the hub',
+    );
+    expect(list?.rows).toEqual([
+      `${OTHER} not accepted yet: the recipient must accept (import) the share and associate its principals`,
+      `${MEMBER} accepted`,
+    ]);
+    expect(part(report, 'shares').problems).toEqual([`account ${OTHER} has not accepted the share yet`]);
   });
 
   it('marks management parts not checked without management credentials, which is not a failure to look', () => {
@@ -216,5 +345,10 @@ describe('formatStatus', () => {
     expect(text).toMatch(/Template bucket\s+present\s+hub 111122223333\s+UPDATE_COMPLETE/);
     expect(text).toContain('What looks wrong:\n  - Product versions: the published product template');
     expect(text).toContain('Not checked:\n  - Organization setup: needs management-account credentials');
+    expect(text).toContain(
+      'Product versions (oldest first):\n  v1  2025-01-10  deprecated\n  v2  2025-03-04  current',
+    );
+    expect(text).toContain(`Account shares (acceptance as the hub sees it;`);
+    expect(text).toContain(`\n  ${MEMBER} accepted`);
   });
 });

@@ -5,6 +5,8 @@ import { doctorSettings, formatDoctorReport } from '../../core/doctor.js';
 import { OperationError, UsageError } from '../../core/errors.js';
 import type { DoctorFlags } from '../command-options.js';
 import { type CommandContext, gatherOptions } from '../context.js';
+import { hintCommand, spellCommands } from '../io/command-name.js';
+import { withElapsed } from '../io/wait-progress.js';
 
 export async function run(ctx: CommandContext, flags: DoctorFlags): Promise<void> {
   const { options, connection } = gatherOptions(ctx, flags);
@@ -16,22 +18,25 @@ export async function run(ctx: CommandContext, flags: DoctorFlags): Promise<void
     keepErrors: (error) => !(error instanceof UsageError && error.field === '--endpoint-url'),
   });
 
-  const activity = ctx.io.activity('Checking credentials, organization, Security Hub and stacks…');
   let report: Awaited<ReturnType<typeof diagnose>>;
   try {
-    report = await diagnose({ hub, ...(management ? { management } : {}) }, doctorSettings(options));
-    activity.stop();
-  } catch (error) {
-    activity.fail('The checks could not run.');
-    throw error;
+    // A spinner with the elapsed time on a terminal; "still checking … (N s)" lines in CI.
+    report = await withElapsed(ctx.io, 'Checking credentials, organization, Security Hub and stacks', () =>
+      diagnose({ hub, ...(management ? { management } : {}) }, doctorSettings(options)),
+    );
   } finally {
     close();
   }
 
-  ctx.io.result(report, formatDoctorReport(report));
+  // Remedies name commands the way this installation runs them (`npx secnotify …` off PATH).
+  const spelled = {
+    ...report,
+    checks: report.checks.map((c) => (c.remedy ? { ...c, remedy: spellCommands(c.remedy) } : c)),
+  };
+  ctx.io.result(spelled, formatDoctorReport(spelled));
   if (!report.ok) {
     throw new OperationError(`doctor: ${report.counts.fail} check(s) failed.`, {
-      hint: 'Apply the remedies shown for each failed check, then run `secnotify doctor` again.',
+      hint: `Apply the remedies shown for each failed check, then run \`${hintCommand('doctor')}\` again.`,
     });
   }
 }

@@ -10,8 +10,11 @@ import { evaluateStatus } from '../../core/status.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
 import type { StatusFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
+import { spellCommands } from '../io/command-name.js';
 import { formatTable } from '../io/stack-progress.js';
-import { formatStatus } from '../status/report.js';
+import { terminalWidth } from '../io/table.js';
+import { withElapsed } from '../io/wait-progress.js';
+import { formatStatus, installedVerdict } from '../status/report.js';
 
 export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void> {
   const { io } = ctx;
@@ -31,14 +34,25 @@ export async function run(ctx: CommandContext, flags: StatusFlags): Promise<void
         text: `Cannot render the product template to compare versions: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    const facts = await gatherInstallationFactsOf(accounts, options);
-    const report = evaluateStatus(facts, {
+    const facts = await withElapsed(io, 'Looking at the installation', () =>
+      gatherInstallationFactsOf(accounts, options),
+    );
+    const evaluated = evaluateStatus(facts, {
       ...(productTemplateHash ? { productTemplateHash } : {}),
       options,
     });
+    // Problems name commands the way this installation runs them (`npx secnotify …` off PATH).
+    const report = {
+      ...evaluated,
+      problems: evaluated.problems.map((p) => spellCommands(p)),
+      parts: evaluated.parts.map((p) => ({ ...p, problems: p.problems.map((q) => spellCommands(q)) })),
+    };
     io.result(
-      report,
-      formatStatus(report, (header, rows) => formatTable(header, rows, ctx.color && io.interactive)),
+      // `installed` says "unknown" when nothing was found because lookups failed, never "none".
+      { ...report, installed: installedVerdict(report) === 'unknown' ? 'unknown' : report.installed },
+      formatStatus(report, (header, rows) =>
+        formatTable(header, rows, ctx.color && io.interactive, terminalWidth()),
+      ),
     );
     if (report.couldNotCheck.length > 0) {
       throw new OperationError(`Could not look at: ${report.couldNotCheck.join(', ')} (reasons above).`, {

@@ -9,6 +9,7 @@ import { runUninstall } from '../../ops/uninstall/index.js';
 import { deployedOptions, openAccounts, readCommandOptions } from '../accounts.js';
 import type { UninstallFlags } from '../command-options.js';
 import type { CommandContext } from '../context.js';
+import { withElapsed } from '../io/wait-progress.js';
 
 export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<void> {
   const { io } = ctx;
@@ -25,8 +26,13 @@ export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<v
 
   const accounts = await openAccounts(read);
   try {
-    const options = await deployedOptions(accounts, read, io);
-    const facts = await gatherInstallationFactsOf(accounts, options);
+    // Listing stacks, shares and every object version of the buckets can take a while: show it.
+    const facts = await withElapsed(
+      io,
+      'Working out what to remove',
+      async () => gatherInstallationFactsOf(accounts, await deployedOptions(accounts, read, io)),
+      { done: () => 'Worked out what to remove' },
+    );
     const plan = planRemoval(facts, choices);
     const base = {
       hubAccountId: accounts.hubCaller.accountId,
@@ -48,14 +54,28 @@ export async function run(ctx: CommandContext, flags: UninstallFlags): Promise<v
       io.result({ ...base, dryRun, nothingToRemove: false, removed: [] }, 'Dry run: nothing was removed.');
       return;
     }
-    const confirmed = await io.requestResponse({
-      kind: 'confirm',
-      code: REQ.CONFIRM_UNINSTALL.code,
-      message: 'Delete everything listed above? This cannot be undone.',
-      defaultResponse: true,
-      flag: '--yes',
-    });
-    if (!confirmed) throw new AbortError('Declined: nothing was removed.');
+    // No is the default (as `sam delete` and the install plan's "Apply this plan? (y/N)"): Enter alone
+    // deletes nothing. --yes is the one way to answer yes without a terminal (CI).
+    const message = 'Delete everything listed above? This cannot be undone.';
+    let confirmed: boolean;
+    if (ctx.globals.yes) {
+      io.notify(
+        MSG.AUTO_CONFIRMED.msg(`${message} yes (--yes)`, {
+          request: REQ.CONFIRM_UNINSTALL.code,
+          response: true,
+        }),
+      );
+      confirmed = true;
+    } else {
+      confirmed = await io.requestResponse({
+        kind: 'confirm',
+        code: REQ.CONFIRM_UNINSTALL.code,
+        message,
+        defaultResponse: false,
+        flag: '--yes',
+      });
+    }
+    if (!confirmed) throw new AbortError('Cancelled: nothing was removed.');
 
     const state = {
       hub: accounts.hub,

@@ -27,3 +27,22 @@ export function cliCommand(env: NodeJS.ProcessEnv = process.env): string {
 export function hintCommand(args: string, env: NodeJS.ProcessEnv = process.env): string {
   return `${cliCommand(env)} ${args}`;
 }
+
+const COMMAND_IN_TEXT =
+  /(^|[^\w/@-])(?<!npx )secnotify (?=(install|uninstall|status|doctor|render|preview|send-test-finding)\b)/g;
+
+/**
+ * Hints and remedies written in core and ops name commands as `secnotify <command>`; on their way out
+ * (messages, the error's hint, doctor remedies, status problems) they get the spelling that runs here.
+ */
+export function spellCommands(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  const cli = cachedCliCommand(env);
+  if (cli === 'secnotify') return text;
+  return text.replace(COMMAND_IN_TEXT, (_m, before: string) => `${before}${cli} `);
+}
+
+let cached: { path: string | undefined; cli: string } | undefined;
+function cachedCliCommand(env: NodeJS.ProcessEnv): string {
+  if (cached === undefined || cached.path !== env.PATH) cached = { path: env.PATH, cli: cliCommand(env) };
+  return cached.cli;
+}

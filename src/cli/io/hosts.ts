@@ -3,10 +3,13 @@
 // (one JSON line per message on stderr, one result document on stdout). The host owns the stack-activity
 // printer and decides colour once.
 
+import { formatElapsed } from '../../aws/poll.js';
 import { UsageError } from '../../core/errors.js';
 import type { Activity, IoHost, IoMessage, IoRequest, IoResponse } from '../../core/io.js';
 import { isMessage, MSG } from '../../core/messages.js';
 import type { StackEvent } from '../../core/stack-activity.js';
+import { spellCommands } from './command-name.js';
+import { failureDocument, successDocument } from './json-document.js';
 import { createPainter, type Painter } from './paint.js';
 import { createLinePrinter, createLivePrinter, type StackActivityPrinter } from './stack-progress.js';
 
@@ -18,6 +21,36 @@ export interface HostSettings {
   interactive: boolean;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  /** The clock that rate-limits progress lines (tests pass a fake one). */
+  now?: () => number;
+}
+
+/**
+ * Progress of a wait (poll progress, buckets being emptied, StackSet instances, share status): shown once a
+ * wait has lasted PROGRESS_AFTER_MS, then in plain and JSON output at most one line per wait every
+ * PROGRESS_EVERY_MS (CI logs stay short); on a terminal in a spinner. --debug shows every one.
+ */
+export const PROGRESS_AFTER_MS = 2_000;
+export const PROGRESS_EVERY_MS = 5_000;
+const PROGRESS_CODES: ReadonlySet<string> = new Set([
+  MSG.WAIT.code,
+  MSG.SHARE_STATUS.code,
+  MSG.UNSHARE_STATUS.code,
+  MSG.BUCKET_PROGRESS.code,
+  MSG.STACKSET_INSTANCES.code,
+  MSG.ORG_ACCESS_STATUS.code,
+  MSG.LAUNCH_ROLE_WAIT.code,
+]);
+
+function progressOf(message: IoMessage): { key: string; elapsedMs?: number } | undefined {
+  if (!PROGRESS_CODES.has(message.code)) return undefined;
+  const data = (message.data ?? {}) as { step?: unknown; description?: unknown; elapsedMs?: unknown };
+  // Without a description, the text up to its last ": <state>" names the wait (`share org o-abc: IN_PROGRESS`).
+  const what = typeof data.description === 'string' ? data.description : message.text.replace(/:[^:]*$/, '');
+  return {
+    key: `${message.code} ${String(data.step ?? '')} ${what}`,
+    ...(typeof data.elapsedMs === 'number' ? { elapsedMs: data.elapsedMs } : {}),
+  };
 }
 
 /** Whether a person is at the keyboard: TTYs on both ends, and not a CI run. */
@@ -51,8 +84,53 @@ abstract class BaseHost implements IoHost {
     this.err.write(`${line}\n`);
   }
 
-  notify(message: IoMessage): void {
-    if (message.level === 'debug' && !this.settings.debug) return;
+  /** When each wait last printed a progress line, and when it was first reported. */
+  private readonly progressShown = new Map<string, number>();
+  private readonly progressStarted = new Map<string, number>();
+
+  private now(): number {
+    return (this.settings.now ?? Date.now)();
+  }
+
+  /**
+   * A progress message with its elapsed time: the reporter's, or (when it reports none) the time since this
+   * wait was first reported, added to the text.
+   */
+  protected timedProgress(
+    message: IoMessage,
+  ): { message: IoMessage; key: string; elapsedMs: number } | undefined {
+    const progress = progressOf(message);
+    if (!progress) return undefined;
+    if (!this.progressStarted.has(progress.key)) this.progressStarted.set(progress.key, this.now());
+    if (progress.elapsedMs !== undefined)
+      return { message, key: progress.key, elapsedMs: progress.elapsedMs };
+    const elapsedMs = this.now() - this.progressStarted.get(progress.key)!;
+    return {
+      message: { ...message, text: `${message.text} (${formatElapsed(elapsedMs)})` },
+      key: progress.key,
+      elapsedMs,
+    };
+  }
+
+  /**
+   * The message to show, or undefined: debug messages only with --debug; progress after PROGRESS_AFTER_MS
+   * of waiting, then at most every PROGRESS_EVERY_MS per wait (every one with --debug).
+   */
+  protected shown(message: IoMessage): IoMessage | undefined {
+    const timed = this.timedProgress(message);
+    if (!timed) return message.level !== 'debug' || this.settings.debug ? message : undefined;
+    if (this.settings.debug) return timed.message;
+    if (timed.elapsedMs < PROGRESS_AFTER_MS) return undefined;
+    const last = this.progressShown.get(timed.key);
+    if (last !== undefined && this.now() - last < PROGRESS_EVERY_MS) return undefined;
+    this.progressShown.set(timed.key, this.now());
+    return timed.message;
+  }
+
+  notify(raw: IoMessage): void {
+    const due = this.shown(raw);
+    if (!due) return;
+    const message = { ...due, text: spellCommands(due.text) };
     if (isMessage(message, MSG.STACK_ACTIVITY)) {
       this.printer ??= this.createPrinter();
       this.printer.onEvent(message.data as StackEvent);
@@ -116,17 +194,29 @@ export class PlainIoHost extends BaseHost {
 export class JsonIoHost extends BaseHost {
   readonly interactive = false;
   private printed = false;
+  private data: unknown;
+  private written = false;
 
   /** One JSON line per message on stderr: code, level, text and the typed payload. */
-  override notify(message: IoMessage): void {
-    if (message.level === 'debug' && !this.settings.debug) return;
-    this.err.write(`${JSON.stringify(message)}\n`);
+  override notify(raw: IoMessage): void {
+    const message = this.shown(raw);
+    if (!message) return;
+    this.err.write(`${JSON.stringify({ ...message, text: spellCommands(message.text) })}\n`);
   }
 
+  /** Kept until the command ends: the document says whether it succeeded (see json-document.ts). */
   override result(data: unknown): void {
     if (this.printed) throw new Error('JsonIoHost: a command printed two results');
     this.printed = true;
-    this.out.write(`${JSON.stringify(data, null, 2)}\n`);
+    this.data = data;
+  }
+
+  /** Writes the one document on stdout: `{ ok: true, … }`, or `{ ok: false, error, completedSteps }`. */
+  writeDocument(error?: unknown): void {
+    if (this.written) return;
+    this.written = true;
+    const doc = error === undefined ? successDocument(this.data) : failureDocument(error, this.data);
+    this.out.write(`${JSON.stringify(doc, null, 2)}\n`);
   }
 }
 
@@ -134,6 +224,33 @@ export class InteractiveIoHost extends BaseHost {
   readonly interactive = true;
   /** The spinners that are running: paused while a prompt owns the terminal. */
   private readonly spinners = new Set<Spinner>();
+
+  /** The spinner that shows the latest wait progress; ends when anything else is printed. */
+  private waiting: Spinner | undefined;
+
+  override notify(message: IoMessage): void {
+    const timed = this.settings.debug ? undefined : this.timedProgress(message);
+    if (timed) {
+      // A running stack view already shows progress; otherwise the wait gets a spinner of its own.
+      if (this.live) return;
+      const text = stepPrefix(message) + timed.message.text;
+      if (this.waiting) this.waiting.update(text);
+      else this.waiting = this.activityWithoutLine(text);
+      return;
+    }
+    this.endWaiting();
+    super.notify(message);
+  }
+
+  private endWaiting(): void {
+    this.waiting?.stop();
+    this.waiting = undefined;
+  }
+
+  override close(): void {
+    this.endWaiting();
+    super.close();
+  }
 
   override async requestResponse<R extends IoRequest>(request: R): Promise<IoResponse<R>> {
     if (this.settings.yes) return super.requestResponse(request);
@@ -164,6 +281,7 @@ export class InteractiveIoHost extends BaseHost {
       color: this.color,
       live: {
         show: (text) => {
+          this.endWaiting();
           if (this.live) this.live.update(text);
           else this.live = this.activityWithoutLine(text);
         },

@@ -12,6 +12,7 @@ import {
   type StackOperation,
 } from '../../core/stack-activity.js';
 import { isInProgress, isResourceFailure } from '../../core/stack-status.js';
+import { formatTable as fitTable, terminalWidth } from './table.js';
 
 /** What the live printer draws on: the host's spinner (one implementation, see hosts.ts). */
 export interface LiveSurface {
@@ -44,29 +45,15 @@ function clock(date: Date): string {
     .join(':');
 }
 
-/** Visible width, ignoring colour codes. */
-function width(text: string): number {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences are what we strip
-  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
-}
-
-/** Aligned columns; cells may be coloured. The last column is not padded. */
-export function formatTable(header: string[], rows: string[][], color = false): string {
-  const c = painter(color);
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(widths[i]! - width(cell))))
-      .join('  ')
-      .trimEnd();
-  return [c.bold(line(header)), ...rows.map(line)].join('\n');
+/** Aligned columns; cells may be coloured; cut to `maxWidth` when given (see table.ts). */
+export function formatTable(header: string[], rows: string[][], color = false, maxWidth?: number): string {
+  return fitTable(header, rows, { color, ...(maxWidth !== undefined ? { maxWidth } : {}) });
 }
 
 /** The change-set preview: action, logical ID, type, replacement. */
 export function formatChangeTable(
   changes: readonly ResourceChange[],
-  options: { color?: boolean } = {},
+  options: { color?: boolean; width?: number } = {},
 ): string {
   if (changes.length === 0) return 'No resource changes.';
   const c = painter(options.color ?? false);
@@ -83,19 +70,22 @@ export function formatChangeTable(
     ['Action', 'Logical ID', 'Type', 'Replacement'],
     changes.map((ch) => [action(ch.action), ch.logicalId, ch.resourceType, replacement(ch.replacement)]),
     options.color ?? false,
+    options.width ?? terminalWidth(process.stderr),
   );
 }
 
 /** The failed resources with their status reasons. */
 export function formatFailureTable(
   failures: readonly FailedResource[],
-  options: { color?: boolean } = {},
+  options: { color?: boolean; width?: number } = {},
 ): string {
   const c = painter(options.color ?? false);
   return formatTable(
     ['Stack', 'Logical ID', 'Type', 'Status', 'Reason'],
     failures.map((f) => [f.stackName, f.logicalId, f.resourceType, c.red(f.status), f.reason]),
     options.color ?? false,
+    // The reason is the point of this table: never cut (the terminal wraps the last column).
+    options.width,
   );
 }
 

@@ -10,6 +10,30 @@ function shortTime(iso: string | undefined): string {
   return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-';
 }
 
+/**
+ * What is installed, as far as the lookups tell: "not installed" only when every part was looked at and
+ * none is there; when a lookup failed, nothing found is "unknown", and what was found is "partly installed
+ * or more". (A failed lookup is not an absent part.)
+ */
+export type InstalledVerdict = 'installed' | 'partly installed' | 'not installed' | 'unknown';
+
+export function installedVerdict(report: StatusReport): InstalledVerdict {
+  if (report.couldNotCheck.length > 0 && report.installed !== 'complete')
+    return report.installed === 'none' ? 'unknown' : 'partly installed';
+  return report.installed === 'none'
+    ? 'not installed'
+    : report.installed === 'complete'
+      ? 'installed'
+      : 'partly installed';
+}
+
+function headline(report: StatusReport): string {
+  const verdict = installedVerdict(report);
+  if (report.couldNotCheck.length === 0) return verdict;
+  const what = `could not check ${report.couldNotCheck.join(', ')}`;
+  return verdict === 'unknown' ? `unknown (${what})` : `${verdict} (${what})`;
+}
+
 /** The human table and, under it, what looks wrong and what could not be checked. */
 export function formatStatus(
   report: StatusReport,
@@ -30,10 +54,14 @@ export function formatStatus(
     p.problems.length > 0 ? `${p.problems.length} problem(s)` : p.reason ? 'see below' : 'ok',
   ]);
   const lines = [
-    `secnotify in hub account ${report.hubAccountId}, ${report.region}: ${report.installed === 'none' ? 'not installed' : report.installed === 'complete' ? 'installed' : 'partly installed'}`,
+    `secnotify in hub account ${report.hubAccountId}, ${report.region}: ${headline(report)}`,
     '',
     table(['Part', 'State', 'Account', 'Status', 'Version', 'Last update', 'Check'], rows),
   ];
+  for (const list of report.lists ?? []) {
+    lines.push('', list.title);
+    for (const row of list.rows) lines.push(`  ${row}`);
+  }
   if (report.problems.length > 0) {
     lines.push('', 'What looks wrong:');
     for (const p of report.problems) lines.push(`  - ${p}`);

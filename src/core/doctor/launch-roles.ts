@@ -1,7 +1,15 @@
 // Who can launch: the product is launched with the launch role, which the StackSet puts into the accounts
 // of its targets. Accounts the shares reach outside those targets see the product, but launching it fails.
-import type { ShareTarget } from '../options.js';
-import { check, type DoctorCheck, type DoctorScope, skipped } from './model.js';
+// The rule is src/core/launch-coverage.ts's, as install applies it after sharing: with the organization tree
+// (management credentials) every such account is named; without it only the management account can be.
+import {
+  type AccountWithoutLaunchRole,
+  accountsWithoutLaunchRole,
+  accountsWithoutLaunchRoleKnownWithoutTree,
+  describeAccountsWithoutLaunchRole,
+} from '../launch-coverage.js';
+import type { ResolvedShareTarget, ShareTarget } from '../options.js';
+import { check, type DoctorCheck, type DoctorScope, MANAGEMENT_HINT, skipped } from './model.js';
 
 const isRootTarget = (t: string) => t === 'root' || /^r-/.test(t);
 
@@ -18,37 +26,9 @@ function shareText(t: ShareTarget): string {
   }
 }
 
-/** The accounts (or groups of accounts) the shares reach that the launch-role StackSet does not. */
-export function accountsWithoutLaunchRole(
-  share: ShareTarget[],
-  stacksetTargets: string[],
-  managementAccountId: string,
-): string[] {
-  const uncovered: string[] = [];
-  const toOrganization = share.some((t) => t.kind === 'organization');
-  // "StackSets doesn't deploy stack instances to the organization management account, even if the
-  // organization management account is in your organization or in an OU in your organization"
-  // (CloudFormation API Reference, DeploymentTargets).
-  if (toOrganization || share.some((t) => t.kind === 'account' && t.id === managementAccountId)) {
-    uncovered.push(`the management account ${managementAccountId} (StackSets never deploy to it)`);
-  }
-  if (stacksetTargets.some(isRootTarget)) return uncovered;
-  const targets = stacksetTargets.join(', ');
-  if (toOrganization) uncovered.push(`every account outside the StackSet targets (${targets})`);
-  for (const t of share) {
-    if (t.kind === 'organization') continue;
-    if (t.kind === 'account' && t.id === managementAccountId) continue;
-    const named = t.kind === 'ou' ? t.id : t.kind === 'ou-path' ? t.path : undefined;
-    if (named !== undefined && stacksetTargets.includes(named)) continue;
-    // Whether an account or OU sits under a target OU takes a walk through the organization; say so.
-    uncovered.push(
-      `${t.kind === 'account' ? shareText(t) : `the accounts of ${shareText(t)}`}, unless under ${targets}`,
-    );
-  }
-  return uncovered;
-}
+const CANNOT_NAME = 'accounts outside the StackSet targets cannot be named without management credentials';
 
-export function launchRoleReachCheck({ settings, org }: DoctorScope): DoctorCheck {
+export function launchRoleReachCheck({ settings, org, facts }: DoctorScope): DoctorCheck {
   const id = 'launch-role-reach';
   const title = 'Every account the shares reach gets the launch role';
   if (!settings.launchRole)
@@ -58,20 +38,52 @@ export function launchRoleReachCheck({ settings, org }: DoctorScope): DoctorChec
   if (!share || !targets) return skipped(id, title, 'Not looked at (no share or StackSet targets given).');
   if (share.length === 0) return skipped(id, title, 'The portfolio is not shared (--share none).');
   if (!org) return skipped(id, title, 'Needs the organization (see above).');
-  const uncovered = accountsWithoutLaunchRole(share, targets, org.managementAccountId);
-  if (uncovered.length === 0) {
+  const shares = share.map(shareText).join(', ');
+  const remedy = `Where the product should be launched from such an account, deploy templates/launch-role.yaml there as a stack (secnotify render --out DIR writes it); or share only with OUs inside --stackset-targets${targets.some(isRootTarget) ? '' : ', or widen --stackset-targets'}.`;
+  const warn = (missing: AccountWithoutLaunchRole[], more = '') =>
+    check({
+      id,
+      title,
+      verdict: 'warn',
+      reason: `The shares (${shares}) reach ${missing.length} account(s) that will have no launch role, so launching the product fails there: ${describeAccountsWithoutLaunchRole(missing).join('; ')}.${more}`,
+      remedy,
+    });
+
+  const coverage = facts.launchCoverage;
+  if (coverage?.state === 'present') {
+    const { tree, ouIds } = coverage.value;
+    const missing = accountsWithoutLaunchRole({
+      shareTargets: share.map((t) =>
+        t.kind === 'ou-path' ? { kind: 'ou' as const, id: ouIds[t.path] ?? t.path } : t,
+      ),
+      stacksetTargets: targets.map((t) => (t === 'root' ? tree.rootId : (ouIds[t] ?? t))),
+      tree,
+      managementAccountId: org.managementAccountId,
+    });
+    if (missing.length > 0) return warn(missing);
     return check({
       id,
       title,
       verdict: 'pass',
-      reason: `The StackSet targets (${targets.join(', ')}) cover every account of ${share.map(shareText).join(', ')}.`,
+      reason: `The StackSet targets (${targets.join(', ')}) cover every account the shares (${shares}) reach.`,
     });
   }
+
+  // Without the organization tree: the management account is the one account that can be named.
+  const why =
+    coverage?.state === 'unknown'
+      ? `The organization could not be read (${coverage.error.message}), so ${CANNOT_NAME} that can read it.`
+      : `The ${CANNOT_NAME}.`;
+  const known = accountsWithoutLaunchRoleKnownWithoutTree(
+    share.filter((t): t is ResolvedShareTarget => t.kind !== 'ou-path'),
+    org.managementAccountId,
+  );
+  if (known.length > 0) return warn(known, ` ${why}`);
   return check({
     id,
     title,
     verdict: 'warn',
-    reason: `The shares (${share.map(shareText).join(', ')}) reach accounts that will have no launch role, so launching the product fails there: ${uncovered.join('; ')}.`,
-    remedy: `Where the product should be launched from such an account, deploy templates/launch-role.yaml there as a stack (secnotify render --out DIR writes it); or share only with OUs inside --stackset-targets${targets.some(isRootTarget) ? '' : ', or widen --stackset-targets'}.`,
+    reason: `Not fully checked: ${why.charAt(0).toLowerCase()}${why.slice(1)}`,
+    remedy: MANAGEMENT_HINT,
   });
 }

@@ -2,6 +2,7 @@
 // small builders every area's checks share (src/core/doctor/*.ts).
 import type { Fact, FactError, StackFact } from '../facts.js';
 import { isDenied } from '../facts.js';
+import type { OrganizationTree } from '../launch-coverage.js';
 import type { PrincipalType, ShareTarget, StackNames } from '../options.js';
 
 /**
@@ -79,6 +80,17 @@ export interface DoctorFacts {
     instance?: { instanceArn: string; identityStoreId?: string; homeRegion: string };
   }>;
   stacks?: DoctorStack[];
+  /**
+   * The organization tree, and the OUs the settings name by name or path resolved to IDs, read with
+   * management credentials. Left out when there are none (or nothing to judge).
+   */
+  launchCoverage?: Fact<LaunchCoverageFacts>;
+}
+
+export interface LaunchCoverageFacts {
+  tree: OrganizationTree;
+  /** OU names and paths as the settings give them (`Workloads/Prod`), with their OU IDs. */
+  ouIds: Record<string, string>;
 }
 
 export interface DoctorSettings {

@@ -16,6 +16,7 @@ import {
 import { type PortfolioShare, type UnshareResult, unsharePortfolio } from '../../aws/catalog.js';
 import { deregisterDelegatedAdmin, disableServiceCatalogOrgAccess } from '../../aws/org-setup-removal.js';
 import { SERVICE_CATALOG_PRINCIPAL } from '../../aws/organization.js';
+import { formatElapsed } from '../../aws/poll.js';
 import { deleteStack, type StackHooks } from '../../aws/stacks.js';
 import {
   describeInstances,
@@ -23,6 +24,7 @@ import {
   waitForStackInstancesGone,
   waitForStackSetIdle,
 } from '../../aws/stacksets.js';
+import { waitProgressTo } from '../../cli/io/wait-progress.js';
 import { DeploymentError, OperationError } from '../../core/errors.js';
 import { type BucketFact, describeShare, type InstallationFacts, valueIfKnown } from '../../core/facts.js';
 import type { IoHost } from '../../core/io.js';
@@ -104,12 +106,7 @@ async function shares(s: UninstallState, step: RemovalStep): Promise<RemovalOutc
     const result = await unsharePortfolio(sc, portfolio.id, share as PortfolioShare, {
       signal: s.signal,
       ...(s.pollIntervalMs !== undefined ? { pollIntervalMs: s.pollIntervalMs } : {}),
-      onStatus: (status) =>
-        s.io.notify({
-          level: 'debug',
-          code: MSG.UNSHARE_STATUS.code,
-          text: `removing share with ${describeShare(share)}: ${status}`,
-        }),
+      onProgress: waitProgressTo(s.io, MSG.UNSHARE_STATUS),
     });
     results.push(result);
   }
@@ -170,16 +167,21 @@ async function emptyBuckets(s: UninstallState): Promise<{ name: string; result: 
     });
   }
   for (const bucket of buckets) {
+    const started = Date.now();
+    const description = `bucket ${bucket.name} to be emptied`;
     const result = await emptyAndVerifyBucket(s3, bucket.name, {
       signal: s.signal,
       stopLogging: true,
       ...(s.settleMs !== undefined ? { settleMs: s.settleMs } : {}),
-      onProgress: (n) =>
-        s.io.notify({
-          level: 'debug',
-          code: MSG.BUCKET_PROGRESS.code,
-          text: `bucket ${bucket.name}: ${n} deleted`,
-        }),
+      onProgress: (deleted) => {
+        const elapsedMs = Date.now() - started;
+        s.io.notify(
+          MSG.BUCKET_PROGRESS.msg(
+            `Emptying bucket ${bucket.name}: ${deleted} object version(s)/delete marker(s) deleted (${formatElapsed(elapsedMs)})`,
+            { description, elapsedMs, deleted, ...(s.step ? { step: s.step } : {}) },
+          ),
+        );
+      },
     });
     if (result.failed.length > 0) {
       throw new OperationError(refusedText(bucket.name, result.failed), {
@@ -275,6 +277,7 @@ async function launchRoles(s: UninstallState, step: RemovalStep): Promise<Remova
   const stackSet = valueIfKnown(s.facts.management?.stackSet);
   const wait = {
     signal: s.signal,
+    onProgress: waitProgressTo(s.io, MSG.STACKSET_INSTANCES),
     ...(s.pollIntervalMs !== undefined ? { pollIntervalMs: s.pollIntervalMs } : {}),
   };
   if (stackSet) {
@@ -302,12 +305,6 @@ async function launchRoles(s: UninstallState, step: RemovalStep): Promise<Remova
     await waitForStackInstancesGone(cfn, stackSet.name, {
       ...wait,
       callAs: stackSet.callAs,
-      onPoll: (remaining) =>
-        s.io.notify({
-          level: 'debug',
-          code: MSG.STACKSET_INSTANCES.code,
-          text: `StackSet ${stackSet.name}: ${remaining} stack instance(s) left`,
-        }),
     });
   }
   const count = stackSet
