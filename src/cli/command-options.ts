@@ -24,6 +24,7 @@ export type InstallFlags = InstallerFlags &
   ManagementFlags & {
     steps?: string;
     dryRun?: boolean;
+    detailedExitcode?: boolean;
     saveConfig?: string;
   };
 

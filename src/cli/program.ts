@@ -133,7 +133,15 @@ export function buildProgram(runCommand: Runner): Command {
         ),
       )
       .option('--dry-run', 'show the plan and the change sets; change nothing')
-      .option('--save-config <file>', 'write the answers to a YAML file for the next run (--config)'),
+      .option(
+        '--detailed-exitcode',
+        'with --dry-run: exit 0 when the plan changes nothing, 3 when it has changes (1 error, 2 usage)',
+      )
+      .option('--save-config <file>', 'write the answers to a YAML file for the next run (--config)')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 installed (or, with --dry-run, planned), 1 failed, 2 bad usage or wrong account,\n3 changes pending (--dry-run --detailed-exitcode), 4 plan declined (nothing changed), 130 interrupted.',
+      ),
   ).action(action<InstallFlags>(() => import('./commands/install.js')));
 
   program

@@ -4,6 +4,11 @@ export const ExitCode = {
   Success: 0,
   Failure: 1,
   Usage: 2,
+  /** `install --dry-run --detailed-exitcode`: the plan has changes (as `terraform plan -detailed-exitcode`). */
+  ChangesPending: 3,
+  /** The user answered No to "Apply this plan?": nothing was changed. */
+  Declined: 4,
+  /** Ctrl-C (or SIGINT). */
   Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -33,6 +38,11 @@ export class UsageError extends SecnotifyError {
 /** The user (or a second Ctrl-C) stopped the run. */
 export class AbortError extends SecnotifyError {
   readonly exitCode = ExitCode.Interrupted;
+}
+
+/** The user declined the plan: exit 4 ("Cancelled, nothing changed."), distinct from Ctrl-C's 130. */
+export class DeclinedError extends SecnotifyError {
+  readonly exitCode = ExitCode.Declined;
 }
 
 export interface FailedResource {

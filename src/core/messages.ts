@@ -121,6 +121,18 @@ export const MSG = {
 
   // Install
   PLAN: make.info()({ code: 'SN_PLAN', description: 'The install plan.' }),
+  PLAN_CHANGES: make.info()({
+    code: 'SN_PLAN_CHANGES',
+    description: 'What each step of the install plan changes (worked out before the one confirmation).',
+  }),
+  DOCTOR_TODO: make.info()({
+    code: 'SN_DOCTOR_TODO',
+    description: 'A pre-install check install fixes itself ("to do by install").',
+  }),
+  SHARE_REMOVED: make.info()({
+    code: 'SN_SHARE_REMOVED',
+    description: 'A portfolio share that is no longer wanted was removed.',
+  }),
   CONFIG_SAVED: make.info()({ code: 'SN_CONFIG_SAVED', description: 'The answers were saved to a file.' }),
   DEPLOYED_DEFAULTS: make.info()({
     code: 'SN_DEPLOYED_DEFAULTS',
@@ -236,6 +248,10 @@ export const REQ = {
   CONFIRM_CHANGE_SET: make.request('confirm')({
     code: 'SN_CONFIRM_CHANGE_SET',
     description: 'Deploy the change set shown?',
+  }),
+  CONFIRM_PLAN: make.request('confirm')({
+    code: 'SN_CONFIRM_PLAN',
+    description: 'Apply the install plan shown (default No)?',
   }),
   CONFIRM_UNINSTALL: make.request('confirm')({
     code: 'SN_CONFIRM_UNINSTALL',

@@ -46,7 +46,7 @@ const TITLES: Record<StepId, string> = {
   'permission-set': 'IAM Identity Center permission set',
 };
 
-const MANAGEMENT_HINT =
+export const MANAGEMENT_HINT =
   'needs management-account credentials: pass --management-profile NAME or --management-role-arn ARN';
 
 export function parseSteps(value: string): StepId[] {

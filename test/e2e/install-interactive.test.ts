@@ -4,6 +4,7 @@ import {
   CloudFormationClient,
   DescribeStacksCommand,
   GetTemplateCommand,
+  ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
 import { parseCfnYaml } from '../../src/core/cfn-yaml.js';
@@ -38,18 +39,17 @@ const QUESTIONS = {
   stacksetTargets: 'Launch-role StackSet targets',
   skipRepeated: 'Skip control findings',
 };
-const CONFIRM_BUCKET = 'Deploy these changes to SecurityNotifications-SC-Bucket\\?';
-const CONFIRM_PORTFOLIO = 'Deploy these changes to SecurityNotifications-Service-Catalog\\?';
-// Without management credentials the launch role comes from the single-account stack in the hub.
-const CONFIRM_LAUNCH_ROLE = 'Deploy these changes to SecurityNotifications-IAM-roles\\?';
+// One question for the whole plan, default No.
+const APPLY = 'Apply this plan\\? \\(y/N\\)';
 const env = (hub: MotoAccount) => ({ ...hub.env, SECNOTIFY_POLL_MS: '100' });
 
 describe('interactive install in a pseudo-terminal', () => {
   it('accepting every default installs with the documented defaults', { timeout: 180_000 }, async () => {
     const hub = await hubInOrganization();
-    const steps = [...Object.values(QUESTIONS), CONFIRM_BUCKET, CONFIRM_LAUNCH_ROLE, CONFIRM_PORTFOLIO].map(
-      (expect) => ({ expect, send: ENTER }),
-    );
+    const steps = [
+      ...Object.values(QUESTIONS).map((expect) => ({ expect, send: ENTER })),
+      { expect: APPLY, send: `y${ENTER}` },
+    ];
     const run = await runInPty(
       ['install', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
       steps,
@@ -58,10 +58,14 @@ describe('interactive install in a pseudo-terminal', () => {
     expect(run.timeout, run.transcript).toBeNull();
     expect(run.code, run.transcript).toBe(0);
     expect(run.transcript).toContain('Install complete.');
-    // The change set was shown before the question that deploys it.
-    expect(run.transcript.indexOf('AWS::S3::Bucket')).toBeLessThan(
-      run.transcript.search(new RegExp(CONFIRM_BUCKET)),
+    // The checks come before the first question; the plan (with the bucket's change set) before the one
+    // confirmation: no per-stack question follows it.
+    expect(run.transcript.indexOf('Security Hub enabled in')).toBeLessThan(
+      run.transcript.search(new RegExp(QUESTIONS.formatter)),
     );
+    expect(run.transcript.indexOf('AWS::S3::Bucket')).toBeLessThan(run.transcript.search(new RegExp(APPLY)));
+    expect(run.transcript).not.toContain('Deploy these changes');
+    expect(run.transcript).toMatch(/Took \d+\.\d s\./);
 
     const portfolio = await deployed(hub, 'SecurityNotifications-Service-Catalog');
     expect(portfolio.params).toMatchObject({ ProviderName: 'Security', ProductVersion: 'v1' });
@@ -89,8 +93,7 @@ describe('interactive install in a pseudo-terminal', () => {
       { expect: QUESTIONS.principals, send: `${'\x7f'.repeat(40)}WorkloadAdmin,SecOps${ENTER}` },
       { expect: QUESTIONS.share, send: `\x7f\x7f\x7fnone${ENTER}` },
       { expect: QUESTIONS.skipRepeated, send: `n${ENTER}` },
-      { expect: CONFIRM_BUCKET, send: ENTER },
-      { expect: CONFIRM_PORTFOLIO, send: ENTER },
+      { expect: APPLY, send: `y${ENTER}` },
     ];
     const run = await runInPty(['install', '--steps', 'templates,portfolio'], typed, env(hub));
     expect(run.timeout, run.transcript).toBeNull();
@@ -126,5 +129,52 @@ describe('interactive install in a pseudo-terminal', () => {
     expect(again.code, again.transcript).toBe(0);
     expect(again.transcript).toContain('Install complete: no changes.');
     expect(again.transcript).not.toMatch(new RegExp(Object.values(QUESTIONS).join('|')));
+  });
+
+  it('Enter at "Apply this plan? (y/N)" declines: exit 4, "Cancelled, nothing changed." once, no stack', {
+    timeout: 180_000,
+  }, async () => {
+    const hub = await hubInOrganization();
+    const steps = [
+      ...Object.values(QUESTIONS).map((expect) => ({ expect, send: ENTER })),
+      { expect: APPLY, send: ENTER },
+    ];
+    const run = await runInPty(
+      ['install', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      steps,
+      env(hub),
+    );
+    expect(run.timeout, run.transcript).toBeNull();
+    expect(run.code, run.transcript).toBe(4);
+    expect(run.transcript.match(/Cancelled, nothing changed\./g)).toHaveLength(1);
+    expect(run.transcript).not.toMatch(/failed|Install complete/);
+    const cfn = new CloudFormationClient(hub.clientConfig);
+    const live = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter(
+      (s) => s.StackStatus !== 'DELETE_COMPLETE',
+    );
+    expect(live).toEqual([]);
+  });
+
+  it('Ctrl-C at "Apply this plan?" exits 130 (not the decline code) and leaves no stack or change set', {
+    timeout: 180_000,
+  }, async () => {
+    const hub = await hubInOrganization();
+    const steps = [
+      ...Object.values(QUESTIONS).map((expect) => ({ expect, send: ENTER })),
+      { expect: APPLY, send: '\x03' },
+    ];
+    const run = await runInPty(
+      ['install', '--steps', 'templates,portfolio', '--idc-region', 'eu-west-1'],
+      steps,
+      env(hub),
+    );
+    expect(run.timeout, run.transcript).toBeNull();
+    expect(run.code, run.transcript).toBe(130);
+    expect(run.transcript).not.toContain('Cancelled, nothing changed.');
+    const cfn = new CloudFormationClient(hub.clientConfig);
+    const live = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).filter(
+      (s) => s.StackStatus !== 'DELETE_COMPLETE',
+    );
+    expect(live).toEqual([]);
   });
 });

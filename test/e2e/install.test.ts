@@ -67,10 +67,16 @@ describe('install --dry-run', () => {
       { env: { ...hub.env, ...FAST } },
     );
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Dry run: nothing was changed.');
+    expect(result.stdout).toContain('Dry run: nothing was changed. The plan has changes in 2 step(s).');
+    // One plan: the bucket's change set is the detail under its step; the portfolio, which needs the
+    // uploaded template, says what it would do instead of stopping the dry run.
     expect(result.stderr).toMatch(
-      /Would change SecurityNotifications-SC-Bucket[^\n]*\n.*Action\s+Logical ID/,
+      /templates\s+changes\n\s+SecurityNotifications-SC-Bucket \(hub, eu-west-1\): creates 4 resource\(s\)\n\s+uploads product template products\/security-notifications-[0-9a-f]{16}\.yaml\n\s+Action\s+Logical ID/,
     );
+    expect(result.stderr).toMatch(
+      /portfolio\s+changes\n\s+creates the portfolio stack SecurityNotifications-Service-Catalog with product version v1/,
+    );
+    expect(result.stderr).not.toContain('Apply this plan?');
     expect(result.stderr).toContain('Add     ProductTemplateBucket');
     const cfn = new CloudFormationClient(hub.clientConfig);
     const stacks = await cfn.send(new ListStacksCommand({}));
@@ -179,6 +185,53 @@ describe('install in the hub account (templates and portfolio steps)', () => {
     );
     expect(result.stdout).toMatch(/templates\s+no-changes/);
     expect(result.stdout).toMatch(/portfolio\s+no-changes/);
+    // Nothing to apply: no question, and the next steps and the time taken close the run.
+    expect(result.stderr).not.toContain('Apply this plan?');
+    expect(result.stdout).toMatch(
+      /Next:\n {2}- assign the permission set \S+ to users or groups in IAM Identity Center[^\n]*\n {2}- send a test finding[^\n]*secnotify send-test-finding/,
+    );
+    expect(result.stdout).toMatch(/Took \d+\.\d s\./);
+    const planned = await runCli(
+      [
+        'install',
+        '--dry-run',
+        '--detailed-exitcode',
+        '--steps',
+        'templates,portfolio',
+        '--idc-region',
+        'eu-west-1',
+      ],
+      { env: { ...hub.env, ...FAST } },
+    );
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('The plan has no changes.');
+    expect(planned.stderr).toMatch(/SecurityNotifications-Service-Catalog \(hub, eu-west-1\): no changes/);
+  });
+
+  it('--dry-run --detailed-exitcode exits 3 and names the version change and the changed settings', async () => {
+    const result = await runCli(
+      [
+        'install',
+        '--dry-run',
+        '--detailed-exitcode',
+        '--steps',
+        'templates,portfolio',
+        '--idc-region',
+        'eu-west-1',
+        '--timezone',
+        'Australia/Melbourne',
+      ],
+      { env: { ...hub.env, ...FAST } },
+    );
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(/product version v1 → v2 \(new template\)/);
+    // The bucket stack's resources do not change: only the answers stored in its Metadata.
+    expect(result.stderr).toMatch(
+      /SecurityNotifications-SC-Bucket \(hub, eu-west-1\): stored settings only: timezone "[^"]+" → "Australia\/Melbourne"/,
+    );
+    const usage = await runCli(['install', '--detailed-exitcode', '--yes'], { env: { ...hub.env, ...FAST } });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--detailed-exitcode works with --dry-run only');
   });
 
   it('publishes the next product version when an option changes the product template', async () => {

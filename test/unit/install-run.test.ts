@@ -15,7 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AwsContext } from '../../src/aws/clients.js';
-import { AbortError } from '../../src/core/errors.js';
+import { DeclinedError, ExitCode } from '../../src/core/errors.js';
 import { REQ } from '../../src/core/messages.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { planInstall } from '../../src/core/plan.js';
@@ -94,12 +94,13 @@ describe('install run', () => {
       { roleExists: async () => true },
     ).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(AbortError);
+    expect(error).toBeInstanceOf(DeclinedError);
+    expect((error as DeclinedError).exitCode).toBe(ExitCode.Declined);
     expect((error as Error).message).toBe(
-      'Declined the changes to step templates: cancelled, nothing changed in it; not started: portfolio.',
+      'Cancelled, nothing changed in step templates; not started: portfolio.',
     );
     const shown = [...io.messages.map((m) => m.text), (error as Error).message];
-    expect(shown.filter((t) => t.includes('cancelled, nothing changed'))).toHaveLength(1);
+    expect(shown.filter((t) => /cancelled, nothing changed/i.test(t))).toHaveLength(1);
     expect(io.codes).not.toContain('SN_STEP_FAILED');
     expect(io.codes).not.toContain('SN_STEP_DONE');
     expect(io.codes.filter((c) => c === 'SN_STEP_DECLINED')).toHaveLength(1);

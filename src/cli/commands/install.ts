@@ -1,25 +1,40 @@
-// `secnotify install`: flags + config + deployed values + answers → validated options → a plan of steps,
-// each in the account and region it needs → change sets shown and confirmed → progress → one result.
+// `secnotify install`: flags + config + deployed values → the right accounts → the doctor's checks →
+// answers → validated options → a plan of steps, each in the account and region it needs → every step's
+// change worked out (change sets created and held) → one "Apply this plan? (y/N)" → the held change sets
+// executed by the step engine → one result, with what to do next and how long it took.
 import { writeFileSync } from 'node:fs';
 import { identifyAccounts, openAccounts } from '../../aws/accounts.js';
 import { configToYaml, DEFAULT_CONFIG_FILE } from '../../core/config.js';
-import { UsageError } from '../../core/errors.js';
-import { MSG } from '../../core/messages.js';
+import { DeclinedError, ExitCode, UsageError } from '../../core/errors.js';
+import { MSG, REQ } from '../../core/messages.js';
 import { nonEmptyPath, resolveOptions } from '../../core/options.js';
-import { parseSteps, planInstall } from '../../core/plan.js';
+import { parseSteps, planInstall, STEP_IDS } from '../../core/plan.js';
+import type { InstallContext } from '../../ops/install/context.js';
 import { runInstall } from '../../ops/install/index.js';
-import { identityCenterHomeRegion, preflight } from '../../ops/install/preflight.js';
+import {
+  checkManagementAccount,
+  identityCenterHomeRegion,
+  preflight,
+  warnPermissionSetPrincipal,
+} from '../../ops/install/preflight.js';
+import { prepareInstall } from '../../ops/install/prepare.js';
 import type { InstallFlags } from '../command-options.js';
 import { type CommandContext, deployedLayer, deployedStackOf, gatherOptions } from '../context.js';
 import { askOpenQuestions, QUESTIONS } from '../install/questions.js';
 import { resolveOuNames } from '../install/resolve-ous.js';
-import { installResult, planText } from '../install/summary.js';
+import { dryRunResult, installResult, planChangesText, planText } from '../install/summary.js';
 import { formatChangeTable } from '../io/stack-progress.js';
 
 export async function run(ctx: CommandContext, flags: InstallFlags): Promise<void> {
+  const startedAt = Date.now();
   const { io, globals } = ctx;
   const dryRun = Boolean(flags.dryRun);
   const selected = flags.steps !== undefined ? parseSteps(flags.steps) : undefined;
+  if (flags.detailedExitcode && !dryRun) {
+    throw new UsageError('--detailed-exitcode works with --dry-run only (exit 0: no changes, 3: changes).', {
+      field: '--detailed-exitcode',
+    });
+  }
   // Everything the user typed is validated before any AWS client exists.
   const first = gatherOptions(ctx, flags);
   const saveConfig = nonEmptyPath('--save-config', flags.saveConfig);
@@ -52,6 +67,8 @@ export async function run(ctx: CommandContext, flags: InstallFlags): Promise<voi
         },
       );
     }
+    // The right management account (or a registered delegated administrator), before anything else.
+    await checkManagementAccount(management, managementCaller, organization, selected ?? [...STEP_IDS]);
 
     const deployed = await deployedLayer(hub, first.options.stackNames, io, { tolerant: false });
     const deployedStack = deployedStackOf(deployed);
@@ -67,17 +84,16 @@ export async function run(ctx: CommandContext, flags: InstallFlags): Promise<voi
       ...(first.layers.config ? [first.layers.config] : []),
       first.layers.flags,
     ];
+    // The doctor's checks come before the questions: a blocking failure (no organization, failed stacks,
+    // wrong Identity Center region, …) stops here, before anything is asked or changed.
+    await preflight(io, { hub, ...(management ? { management } : {}) }, resolveOptions(...layers));
+
     const answers = await askOpenQuestions(io, layers, globals.yes);
     const options = resolveOptions(...layers, answers);
-
-    // The pre-flight checks: a blocking failure (no organization, failed stacks, wrong Identity Center
-    // region, …) stops here, before any change; warnings are shown and the install goes on.
-    await preflight(io, { hub, ...(management ? { management } : {}) }, options);
+    warnPermissionSetPrincipal(io, options);
 
     const resolved = await resolveOuNames(options, management);
-
     const idcHomeRegion = await identityCenterHomeRegion(options, selected, hub, hubCaller, management);
-
     const steps = planInstall({
       options: resolved,
       hubRegion: hub.region,
@@ -85,11 +101,7 @@ export async function run(ctx: CommandContext, flags: InstallFlags): Promise<voi
       haveManagementCredentials: Boolean(management),
       selected,
     });
-    io.notify({
-      level: 'info',
-      code: MSG.PLAN.code,
-      text: planText(steps, hubCaller.accountId, managementCaller?.accountId),
-    });
+    io.notify(MSG.PLAN.msg(planText(steps, hubCaller.accountId, managementCaller?.accountId)));
     if (saveConfig !== undefined) {
       writeFileSync(
         saveConfig,
@@ -98,39 +110,81 @@ export async function run(ctx: CommandContext, flags: InstallFlags): Promise<voi
       io.notify({ level: 'info', code: MSG.CONFIG_SAVED.code, text: `Saved the answers to ${saveConfig}.` });
     }
 
-    const result = await runInstall(
-      steps,
-      {
-        options: resolved,
-        hub,
-        hubCaller,
-        ...(management ? { management } : {}),
-        ...(managementCaller ? { managementCaller } : {}),
-        ...(organization ? { organization } : {}),
-        idcHomeRegion,
-        dryRun,
-        ...(globals.pollInterval !== undefined ? { pollIntervalMs: globals.pollInterval } : {}),
-        view: { changeTable: (changes) => formatChangeTable(changes, { color: ctx.color }) },
-      },
-      {
-        io,
-        signal: ctx.signal,
-        resumeHint: rerunHint(
-          first.configFile,
-          Object.keys(answers.values).length > 0 && saveConfig === undefined,
-        ),
-      },
-    );
-    const { data, text } = installResult(result, {
-      hubAccountId: hubCaller.accountId,
-      managementAccountId: managementCaller?.accountId,
-      region: hub.region,
+    const view = {
+      changeTable: (changes: Parameters<typeof formatChangeTable>[0]) =>
+        formatChangeTable(changes, { color: ctx.color }),
+    };
+    const installCtx: InstallContext = {
+      options: resolved,
+      hub,
+      hubCaller,
+      ...(management ? { management } : {}),
+      ...(managementCaller ? { managementCaller } : {}),
+      ...(organization ? { organization } : {}),
+      idcHomeRegion,
       dryRun,
-    });
-    io.result(data, text);
+      ...(globals.pollInterval !== undefined ? { pollIntervalMs: globals.pollInterval } : {}),
+      view,
+    };
+    const prepared = await prepareInstall(steps, installCtx, { io, signal: ctx.signal });
+    try {
+      io.notify(MSG.PLAN_CHANGES.msg(planChangesText(prepared, view)));
+      if (dryRun) {
+        const { data, text } = dryRunResult(prepared, steps, Date.now() - startedAt);
+        io.result(data, text);
+        if (flags.detailedExitcode && prepared.hasChanges) process.exitCode = ExitCode.ChangesPending;
+        return;
+      }
+      if (prepared.hasChanges && !(await confirmPlan(ctx))) {
+        await prepared.discardRemaining();
+        throw new DeclinedError('Cancelled, nothing changed.');
+      }
+      const result = await runInstall(
+        steps,
+        { ...installCtx, prepared: prepared.stacks, approved: true, sharesToRemove: prepared.sharesToRemove },
+        {
+          io,
+          signal: ctx.signal,
+          resumeHint: rerunHint(
+            first.configFile,
+            Object.keys(answers.values).length > 0 && saveConfig === undefined,
+          ),
+        },
+      );
+      const { data, text } = installResult(result, {
+        hubAccountId: hubCaller.accountId,
+        managementAccountId: managementCaller?.accountId,
+        region: hub.region,
+        dryRun,
+        permissionSetName:
+          resolved.principalType === 'identity-center' ? resolved.permissionSetName : undefined,
+        elapsedMs: Date.now() - startedAt,
+      });
+      io.result(data, text);
+    } finally {
+      await prepared.discardRemaining();
+    }
   } finally {
     accounts.close();
   }
+}
+
+/** The one question: default No; --yes answers yes (and says so). */
+async function confirmPlan(ctx: CommandContext): Promise<boolean> {
+  const message = 'Apply this plan?';
+  if (ctx.globals.yes) {
+    ctx.io.notify(
+      MSG.AUTO_CONFIRMED.msg(`${message} yes (--yes)`, { request: REQ.CONFIRM_PLAN.code, response: true }),
+    );
+    return true;
+  }
+  return ctx.io.requestResponse({
+    kind: 'confirm',
+    code: REQ.CONFIRM_PLAN.code,
+    message,
+    defaultResponse: false,
+    flag: '--yes',
+  });
 }
 
 /** Where the next run finds this run's answers: the config file read, or a hint to keep typed answers. */

@@ -2,7 +2,7 @@
 // organization), the presentation the command supplies (change tables, stack progress), and the stack
 // deploy with its change-set confirmation. Steps take the slice of this they use and return their outputs.
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import type { ShareResult } from '../../aws/catalog.js';
+import type { PortfolioShare, ShareResult } from '../../aws/catalog.js';
 import type { AwsContext, CallerIdentity } from '../../aws/clients.js';
 import type { OrganizationInfo } from '../../aws/organization.js';
 import { type DeployResult, deployStack, type ResourceChange } from '../../aws/stacks.js';
@@ -20,6 +20,7 @@ import {
 import { withSettings } from '../../core/render/settings.js';
 import type { RolloutSummary } from '../../core/stack-instances.js';
 import type { AccountRole, StepDone, StepRun } from '../engine.js';
+import type { PreparedStack } from './prepared-stack.js';
 
 export { PORTFOLIO_DISPLAY_NAME } from '../../core/render/infrastructure.js';
 
@@ -44,6 +45,12 @@ export interface InstallContext {
   dryRun: boolean;
   pollIntervalMs?: number;
   view: InstallView;
+  /** Change sets created for the plan and held until it was confirmed, by stack name (taken once). */
+  prepared?: Map<string, PreparedStack>;
+  /** Shares that exist but are no longer wanted (worked out in the plan), removed by the share step. */
+  sharesToRemove?: PortfolioShare[];
+  /** The plan was confirmed: change sets created now (steps that needed an earlier step) run unasked. */
+  approved?: boolean;
 }
 
 export interface StackReport {
@@ -130,14 +137,38 @@ export function rendered(
   return withSettings(stack, options);
 }
 
-/** Deploys one rendered stack through a change set the user confirms (or `--yes` answers). */
+/**
+ * Deploys one rendered stack: the change set held since the plan, when there is one; else a new change set,
+ * shown and run unasked once the plan was confirmed (or confirmed on its own when no plan was asked).
+ */
 export async function deploy(
-  ctx: Pick<InstallContext, 'dryRun' | 'pollIntervalMs' | 'view'>,
+  ctx: Pick<InstallContext, 'dryRun' | 'pollIntervalMs' | 'view' | 'prepared' | 'approved'>,
   run: Pick<InstallRun, 'io' | 'signal'> & Partial<Pick<InstallRun, 'exclusive' | 'step'>>,
   cfn: CloudFormationClient,
   stack: RenderedStack,
   account: AccountRole,
 ): Promise<{ result: DeployResult; report: StackReport }> {
+  const held = ctx.prepared?.get(stack.stackName);
+  if (held) ctx.prepared?.delete(stack.stackName);
+  const result = held ? await held.execute() : await deployNew(ctx, run, cfn, stack, account);
+  const report: StackReport = {
+    stackName: stack.stackName,
+    account,
+    region: stack.region,
+    outcome: result.outcome,
+    status: result.status,
+    outputs: result.outputs,
+  };
+  return { result, report };
+}
+
+async function deployNew(
+  ctx: Pick<InstallContext, 'dryRun' | 'pollIntervalMs' | 'view' | 'approved'>,
+  run: Pick<InstallRun, 'io' | 'signal'> & Partial<Pick<InstallRun, 'exclusive' | 'step'>>,
+  cfn: CloudFormationClient,
+  stack: RenderedStack,
+  account: AccountRole,
+): Promise<DeployResult> {
   const result = await deployStack(
     cfn,
     {
@@ -160,6 +191,7 @@ export async function deploy(
               `Changes to ${stack.stackName} (${account} account, ${stack.region}):\n${ctx.view.changeTable(changes)}`,
             ),
           );
+          if (ctx.approved) return true;
           return run.io.requestResponse({
             kind: 'confirm',
             code: REQ.CONFIRM_CHANGE_SET.code,
@@ -177,15 +209,7 @@ export async function deploy(
       ),
     );
   }
-  const report: StackReport = {
-    stackName: stack.stackName,
-    account,
-    region: stack.region,
-    outcome: result.outcome,
-    status: result.status,
-    outputs: result.outputs,
-  };
-  return { result, report };
+  return result;
 }
 
 export const outcomeOf = (r: DeployResult): InstallOutcome | 'declined' =>

@@ -6,8 +6,10 @@
 // launch-role stack when the StackSet will not bring it (no management credentials, or the hub outside
 // --stackset-targets). When the StackSet covers the hub but does not run now, install stops and says so:
 // a second copy of the role would make the StackSet's instance in the hub fail.
+
 import { accountAncestors, type RoleLookup } from '../../aws/iam-roles.js';
 import { formatElapsed, poll } from '../../aws/poll.js';
+import { hintCommand } from '../../cli/io/command-name.js';
 import { waitProgressTo } from '../../cli/io/wait-progress.js';
 import { OperationError } from '../../core/errors.js';
 import { MSG } from '../../core/messages.js';
@@ -130,7 +132,7 @@ export async function ensureHubLaunchRole(
     throw new OperationError(
       `${LAUNCH_ROLE_NAME} is not in hub account ${hubId}, and the launch-role StackSet (--stackset-targets ${ctx.options.stacksetTargets.join(',')}) covers the hub but does not run in this invocation; the portfolio's launch constraint needs the role.`,
       {
-        hint: 'Run the launch-roles step first: secnotify install --steps launch-roles (with management credentials), then the portfolio step again.',
+        hint: `Run the launch-roles step first: ${hintCommand('install --steps launch-roles')} (with management credentials), then the portfolio step again.`,
       },
     );
   }

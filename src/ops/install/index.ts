@@ -9,7 +9,7 @@
 
 import type { RoleLookup } from '../../aws/iam-roles.js';
 import { roleLookup } from '../../aws/iam-roles.js';
-import { AbortError } from '../../core/errors.js';
+import { DeclinedError } from '../../core/errors.js';
 import type { IoHost } from '../../core/io.js';
 import type { PlannedStep, StepId } from '../../core/plan.js';
 import { type EngineResult, runStepGraph, type StepDefinition } from '../engine.js';
@@ -77,7 +77,7 @@ export interface InstallRunResult extends EngineResult<StepId, InstallOutcome, I
   stacks: StackReport[];
 }
 
-/** Runs the planned steps; a declined change set ends the run with AbortError after running steps finish. */
+/** Runs the planned steps; a declined change set ends the run with DeclinedError after running steps finish. */
 export async function runInstall(
   plan: PlannedStep[],
   ctx: InstallContext,
@@ -96,8 +96,8 @@ export async function runInstall(
   });
   if (result.declined) {
     const later = result.reports.filter((r) => r.outcome === 'not-started').map((r) => r.id);
-    throw new AbortError(
-      `Declined the changes to step ${result.declined}: cancelled, nothing changed in it${later.length ? `; not started: ${later.join(', ')}` : ''}.`,
+    throw new DeclinedError(
+      `Cancelled, nothing changed in step ${result.declined}${later.length ? `; not started: ${later.join(', ')}` : ''}.`,
     );
   }
   const stacks = plan.flatMap((p) => result.outputs[p.id]?.stacks ?? []);

@@ -1,5 +1,7 @@
 // The IAM Identity Center permission set, in the management account and the Identity Center home region.
+
 import { findIdentityCenterInstance } from '../../aws/identity-center.js';
+import { hintCommand } from '../../cli/io/command-name.js';
 import { OperationError } from '../../core/errors.js';
 import {
   deploy,
@@ -43,7 +45,7 @@ export async function permissionSet(
       };
     }
     throw new OperationError('The product ID is unknown: the portfolio stack is not deployed.', {
-      hint: 'Run the portfolio step first: secnotify install --steps portfolio,permission-set',
+      hint: `Run the portfolio step first: ${hintCommand('install --steps portfolio,permission-set')}`,
     });
   }
   const instance = await findIdentityCenterInstance(await mgmt.ssoAdmin());

@@ -1,9 +1,11 @@
 // The portfolio stack in the hub: portfolio, product (one provisioning artifact per template version),
 // principal associations and, with the launch role, the launch constraint (which needs the role first).
+
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { findPortfolioByName, listProvisioningArtifacts } from '../../aws/catalog.js';
 import { deployedProductVersions, deprecateEarlierVersions } from '../../aws/product-versions.js';
 import { describeStack, stackOutputs } from '../../aws/stacks.js';
+import { hintCommand } from '../../cli/io/command-name.js';
 import { OperationError } from '../../core/errors.js';
 import { type ProductVersionPlan, planProductVersions } from '../../core/product-versions.js';
 import {
@@ -44,7 +46,7 @@ async function productTemplate(
   const bucket = await deployedBucketName(await ctx.hub.cloudformation(), ctx.options);
   if (!bucket) {
     throw new OperationError(`The bucket stack ${ctx.options.stackNames.bucket} is not deployed.`, {
-      hint: 'Run the templates step first: secnotify install --steps templates,portfolio',
+      hint: `Run the templates step first: ${hintCommand('install --steps templates,portfolio')}`,
     });
   }
   return (await publishProductTemplate(ctx, bucket)).url;

@@ -1,6 +1,8 @@
 // The portfolio shares from the hub (delegated administrator): organization, OUs, accounts.
-import { type ShareResult, sharePortfolio } from '../../aws/catalog.js';
+
+import { type ShareResult, sharePortfolio, unsharePortfolio } from '../../aws/catalog.js';
 import { readOrganizationTree } from '../../aws/organization-tree.js';
+import { hintCommand } from '../../cli/io/command-name.js';
 import { recipientCommands } from '../../core/account-shares.js';
 import { OperationError } from '../../core/errors.js';
 import {
@@ -8,6 +10,7 @@ import {
   accountsWithoutLaunchRole,
   describeAccountsWithoutLaunchRole,
 } from '../../core/launch-coverage.js';
+import { MSG } from '../../core/messages.js';
 import { type ResolvedShareTarget, shareTargetText } from '../../core/options.js';
 import { principalArnPatterns } from '../../core/principals.js';
 import type { InstallContext, InstallDone, InstallRun, PortfolioOutput } from './context.js';
@@ -46,13 +49,14 @@ export async function share(
     | 'idcHomeRegion'
     | 'dryRun'
     | 'pollIntervalMs'
+    | 'sharesToRemove'
   >,
   run: Pick<InstallRun, 'io' | 'signal'> & { portfolio?: PortfolioOutput },
 ): Promise<InstallDone<'share'>> {
   const portfolioId = run.portfolio?.portfolioId ?? (await deployedPortfolioIds(ctx)).portfolioId;
   if (!portfolioId) {
     throw new OperationError('No portfolio to share: the portfolio stack is not deployed.', {
-      hint: 'Run the portfolio step first: secnotify install --steps portfolio,share',
+      hint: `Run the portfolio step first: ${hintCommand('install --steps portfolio,share')}`,
     });
   }
   const targets = ctx.options.share;
@@ -91,6 +95,27 @@ export async function share(
         text: `Share with ${name}: ${e.message}${e.accounts.length ? ` (accounts ${e.accounts.join(', ')})` : ''}`,
       });
     }
+  }
+  // Shares no longer wanted go after the wanted ones are in place (the plan listed them, the user confirmed).
+  let removed = 0;
+  for (const extra of ctx.sharesToRemove ?? []) {
+    const result = await unsharePortfolio(sc, portfolioId, extra, {
+      signal: run.signal,
+      ...(ctx.pollIntervalMs ? { pollIntervalMs: ctx.pollIntervalMs } : {}),
+    });
+    const name = `${extra.type.toLowerCase().replaceAll('_', ' ')} ${extra.principalId}`;
+    lines.push(`${name}: ${result.outcome}`);
+    if (result.outcome === 'removed') removed += 1;
+    for (const e of result.errors) {
+      failed += 1;
+      run.io.notify({
+        level: 'error',
+        code: 'SN_SHARE_ERROR',
+        text: `Removing the share with ${name}: ${e.message}`,
+      });
+    }
+    if (result.outcome === 'removed')
+      run.io.notify(MSG.SHARE_REMOVED.msg(`Removed the share with ${name} (no longer wanted).`));
   }
   if (failed > 0) {
     throw new OperationError(`Sharing the portfolio reported ${failed} error(s): ${lines.join('; ')}.`, {
@@ -132,7 +157,7 @@ export async function share(
         .join('\n')}`,
     });
   }
-  const changed = shares.some((r) => r.outcome === 'created' || r.outcome === 'updated');
+  const changed = removed > 0 || shares.some((r) => r.outcome === 'created' || r.outcome === 'updated');
   return {
     outcome: changed ? 'done' : 'no-changes',
     detail: lines.join('; '),
