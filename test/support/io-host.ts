@@ -1,6 +1,7 @@
 // The one test IoHost: records every message (code, level, text, payload) and answers a request only with
 // a response the test scripted for its code. An unexpected prompt fails the test, as a person at the
 // keyboard would notice a question nobody meant to ask.
+import type { CommandContext } from '../../src/cli/context.js';
 import type { Activity, IoHost, IoMessage, IoRequest, IoResponse } from '../../src/core/io.js';
 import {
   isMessage,
@@ -126,4 +127,15 @@ export class TestIoHost implements IoHost {
   payloads<S extends MessageSpec<string, unknown>>(declared: S) {
     return this.ofType(declared).map((m) => m.data);
   }
+}
+
+/** A command context on a TestIoHost, for running a command module in process (no AWS, no prompts). */
+export function testCommandContext(io = new TestIoHost()): {
+  ctx: CommandContext;
+  io: TestIoHost;
+  results: TestIoHost['results'];
+} {
+  const globals = { yes: false, json: false, color: false, debug: false };
+  const ctx: CommandContext = { io, globals, color: false, signal: new AbortController().signal };
+  return { ctx, io, results: io.results };
 }

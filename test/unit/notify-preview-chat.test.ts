@@ -2,20 +2,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/commands/preview.js';
-import type { CommandContext } from '../../src/cli/context.js';
+import { testCommandContext } from '../support/io-host.js';
 
 const events = join(import.meta.dirname, '../fixtures/events');
 
-function context() {
-  const results: Array<{ data: unknown; text: string }> = [];
-  const io = {
-    notify() {},
-    activity() {},
-    requestResponse: async () => undefined,
-    result: (data: unknown, text: string) => results.push({ data, text }),
-  };
-  return { ctx: { io, globals: {} } as unknown as CommandContext, results };
-}
+const context = () => testCommandContext();
 
 describe('secnotify preview --channel chat', () => {
   it('prints one chat card per finding; --json data are the exact custom-notification documents', async () => {

@@ -1,22 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/commands/preview.js';
-import type { CommandContext } from '../../src/cli/context.js';
 import { UsageError } from '../../src/core/errors.js';
 import { runCli } from '../support/cli.js';
+import { testCommandContext } from '../support/io-host.js';
 
 const events = join(import.meta.dirname, '../fixtures/events');
 
-function context() {
-  const results: Array<{ data: unknown; text: string }> = [];
-  const io = {
-    notify() {},
-    activity() {},
-    requestResponse: async () => undefined,
-    result: (data: unknown, text: string) => results.push({ data, text }),
-  };
-  return { ctx: { io, globals: {} } as unknown as CommandContext, results };
-}
+const context = () => testCommandContext();
 
 describe('secnotify preview', () => {
   it('prints every email of an event', async () => {
