@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   consoleUrl,
@@ -11,14 +9,10 @@ import {
   planEmails,
   toAscii,
 } from '../../src/notify/format.js';
+import { fixtureFiles, loadFixture } from '../support/fixtures.js';
 
-const fixtures = join(import.meta.dirname, '../fixtures');
-const load = (path: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(fixtures, path), 'utf8'));
-const listJson = (dir: string) =>
-  readdirSync(join(fixtures, dir))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => `${dir}/${f}`);
+const load = loadFixture;
+const listJson = fixtureFiles;
 const allFixtures = [...listJson('events/asff'), ...listJson('events/ocsf'), ...listJson('findings/asff')];
 
 const plain: EmailSettings = { timeZone: 'UTC', skipRepeated: false };

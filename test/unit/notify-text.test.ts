@@ -1,7 +1,5 @@
 // Finding text is data, never layout: a crafted finding (anyone with securityhub:BatchImportFindings, or
 // a third-party integration, writes its text) must not be able to forge the e-mail's sections or links.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   cleanLine,
@@ -17,14 +15,10 @@ import {
   SUMMARY_THRESHOLD,
   summaryEmail,
 } from '../../src/notify/format.js';
+import { fixtureFiles, loadFixture } from '../support/fixtures.js';
 
-const fixtures = join(import.meta.dirname, '../fixtures');
-const load = (path: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(fixtures, path), 'utf8'));
-const listJson = (dir: string) =>
-  readdirSync(join(fixtures, dir))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => `${dir}/${f}`);
+const load = loadFixture;
+const listJson = fixtureFiles;
 const crafted = 'crafted/forged-layout.json';
 const allFixtures = [
   ...listJson('events/asff'),

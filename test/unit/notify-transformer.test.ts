@@ -1,19 +1,13 @@
 // Eventbridge mode: the product template's input transformers keep finding text apart from the e-mail's
 // own lines as far as an input transformer can (it cannot fold, clean, prefix or check a value).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultOptions } from '../../src/core/options.js';
 import { renderProductTemplate } from '../../src/core/render/product.js';
 import { eventbridgeEmails, resolveInputPath, transformerRules } from '../../src/notify/transformer.js';
+import { fixtureFiles, loadFixture } from '../support/fixtures.js';
 
-const fixtures = join(import.meta.dirname, '../fixtures');
-const load = (path: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(fixtures, path), 'utf8'));
-const listJson = (dir: string) =>
-  readdirSync(join(fixtures, dir))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => `${dir}/${f}`);
+const load = loadFixture;
+const listJson = fixtureFiles;
 const events = [...listJson('events/asff'), ...listJson('events/ocsf'), 'crafted/forged-layout.json'];
 
 const rendered = renderProductTemplate({ ...defaultOptions, formatter: 'eventbridge' }, {}).template;
