@@ -9,13 +9,12 @@
 // role appears in the hub a few delays after the StackSet stack starts, as the StackSet's instance would;
 // and moto skips Service Catalog resources inside stacks, so the portfolio is made with the API and the
 // portfolio stack reports its IDs as outputs, as CloudFormation does.
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { CreatePortfolioCommand, ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { PORTFOLIO_DISPLAY_NAME } from '../src/core/render/infrastructure.js';
 import { type MotoAccount, motoOrganization, putLaunchRole } from '../test/support/aws.js';
 import { startAwsProxy } from '../test/support/aws-proxy.js';
-import { BIN } from '../test/support/cli.js';
+import { runCli } from '../test/support/cli.js';
 import { startMotoServer } from '../test/support/moto-server.js';
 
 const { values } = parseArgs({
@@ -33,38 +32,18 @@ interface Timing {
   steps: Record<string, number>;
 }
 
-function runInstall(
+async function runInstall(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ ms: number; doc: { timing: Timing; steps: { id: string; outcome: string }[] } }> {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'install', '--yes', '--json', ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: '/nonexistent',
-        CI: 'true',
-        NO_COLOR: '1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`install exited ${code}:\n${stderr}`));
-      resolve({ ms: Date.now() - started, doc: JSON.parse(stdout) });
-    });
+  const result = await runCli(['install', '--yes', '--json', ...args], {
+    cleanEnv: true,
+    env,
+    timeoutMs: 600_000,
   });
+  if (result.code !== 0) throw new Error(`install exited ${result.code}:\n${result.stderr}`);
+  return { ms: Date.now() - started, doc: JSON.parse(result.stdout) };
 }
 
 const XML = 'text/xml';

@@ -1,7 +1,6 @@
 // First-use behaviour through the real CLI: render --out replaced as a whole (or refused and left as it
 // was), preview with the eventbridge formatter and no other flag, --debug request lines, unknown profiles,
 // an unreachable endpoint, an answer that is not AWS, and how hints spell the command.
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -19,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { motoAccount } from '../support/aws.js';
-import { BIN, type CliResult, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sn-first-use-'));
 const offline = { AWS_REGION: 'eu-west-1' };
@@ -110,28 +109,11 @@ describe('render --out: the folder holds exactly the new render or is left as it
     chmodSync(dir, 0o755);
     chmodSync(parent, 0o555);
     // root may write anywhere, so the CLI runs as an unprivileged user when the tests run as root.
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const result = await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'render', '--out', join(parent, 'out')], {
-        env: {
-          PATH: process.env.PATH,
-          HOME: '/nonexistent',
-          CI: 'true',
-          NO_COLOR: '1',
-          AWS_REGION: 'eu-west-1',
-        },
-        ...asUser,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => {
-        stdout += d;
-      });
-      child.stderr.on('data', (d) => {
-        stderr += d;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    const asUser = process.getuid?.() === 0 ? { user: { uid: 65534, gid: 65534 } } : {};
+    const result = await runCli(['render', '--out', join(parent, 'out')], {
+      cleanEnv: true,
+      env: { AWS_REGION: 'eu-west-1' },
+      ...asUser,
     });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/--out: .* is not writable \(permission denied\)/);

@@ -19,6 +19,8 @@ export function runCli(
     timeoutMs?: number;
     /** Start from PATH alone instead of this process's environment (no AWS variables leak in). */
     cleanEnv?: boolean;
+    /** Run as another user (e.g. an unprivileged one when the tests run as root). */
+    user?: { uid: number; gid: number };
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -36,6 +38,7 @@ export function runCli(
     const child = spawn(process.execPath, [BIN, ...args], {
       env: env as NodeJS.ProcessEnv,
       cwd: options.cwd,
+      ...options.user,
     });
     let stdout = '';
     let stderr = '';
