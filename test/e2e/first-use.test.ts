@@ -3,6 +3,7 @@
 // an unreachable endpoint, an answer that is not AWS, and how hints spell the command.
 import {
   chmodSync,
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -104,12 +105,23 @@ describe('render --out: the folder holds exactly the new render or is left as it
     if (before) expect(lstatSync(out).mtimeMs).toBe(before.mtimeMs);
   });
 
+  /** bin/, dist/, templates/ and package.json copied where any user can read them; returns the copy's bin. */
+  function readableCopy(): string {
+    const copy = mkdtempSync(join(tmpdir(), 'secnotify-package-'));
+    for (const part of ['bin', 'dist', 'templates', 'package.json']) {
+      cpSync(join(process.cwd(), part), join(copy, part), { recursive: true });
+    }
+    chmodSync(copy, 0o755);
+    return join(copy, 'bin/secnotify.js');
+  }
+
   it('refuses an unwritable parent folder (exit 2), writing nothing', async () => {
     const parent = mkdtempSync(join(dir, 'readonly-'));
     chmodSync(dir, 0o755);
     chmodSync(parent, 0o555);
-    // root may write anywhere, so the CLI runs as an unprivileged user when the tests run as root.
-    const asUser = process.getuid?.() === 0 ? { user: { uid: 65534, gid: 65534 } } : {};
+    // root may write anywhere, so the CLI runs as an unprivileged user when the tests run as root: a copy of
+    // the parts the package ships, in a folder that user can read (the checkout itself may not be readable).
+    const asUser = process.getuid?.() === 0 ? { user: { uid: 65534, gid: 65534 }, bin: readableCopy() } : {};
     const result = await runCli(['render', '--out', join(parent, 'out')], {
       cleanEnv: true,
       env: { AWS_REGION: 'eu-west-1' },

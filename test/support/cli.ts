@@ -21,6 +21,8 @@ export function runCli(
     cleanEnv?: boolean;
     /** Run as another user (e.g. an unprivileged one when the tests run as root). */
     user?: { uid: number; gid: number };
+    /** Another copy of bin/secnotify.js to run (default: this checkout's). */
+    bin?: string;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -35,7 +37,7 @@ export function runCli(
       ...options.env,
     };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       env: env as NodeJS.ProcessEnv,
       cwd: options.cwd,
       ...options.user,
